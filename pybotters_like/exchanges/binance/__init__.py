@@ -1,0 +1,1 @@
+"""binance: everything pybotters_like knows about this exchange."""

@@ -1,0 +1,1 @@
+"""bitbank: everything pybotters_like knows about this exchange."""

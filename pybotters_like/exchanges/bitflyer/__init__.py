@@ -1,0 +1,1 @@
+"""bitflyer: everything pybotters_like knows about this exchange."""

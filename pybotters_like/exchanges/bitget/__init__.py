@@ -1,0 +1,1 @@
+"""bitget: everything pybotters_like knows about this exchange."""

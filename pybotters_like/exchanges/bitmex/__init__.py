@@ -1,0 +1,1 @@
+"""bitmex: everything pybotters_like knows about this exchange."""

@@ -1,0 +1,1 @@
+"""bittrade: everything pybotters_like knows about this exchange."""

@@ -1,0 +1,1 @@
+"""bybit: everything pybotters_like knows about this exchange."""

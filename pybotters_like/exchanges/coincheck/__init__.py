@@ -1,0 +1,1 @@
+"""coincheck: everything pybotters_like knows about this exchange."""

@@ -1,0 +1,1 @@
+"""gmocoin: everything pybotters_like knows about this exchange."""

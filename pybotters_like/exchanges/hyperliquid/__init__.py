@@ -1,0 +1,1 @@
+"""hyperliquid: everything pybotters_like knows about this exchange."""

@@ -1,0 +1,1 @@
+"""kucoin: everything pybotters_like knows about this exchange."""

@@ -1,0 +1,1 @@
+"""mexc: everything pybotters_like knows about this exchange."""

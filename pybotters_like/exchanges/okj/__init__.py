@@ -1,0 +1,1 @@
+"""okj: everything pybotters_like knows about this exchange."""

@@ -1,0 +1,1 @@
+"""okx: everything pybotters_like knows about this exchange."""

@@ -1,0 +1,1 @@
+"""phemex: everything pybotters_like knows about this exchange."""
