@@ -52,7 +52,7 @@ def hmac_sha256_b64(secret: bytes, message: bytes | str) -> str:
 
 def ms(now: float) -> str:
     """Return ``now`` (epoch seconds) as integer milliseconds, as a string."""
-    return str(int(round(now * 1000)))
+    return str(round(now * 1000))
 
 
 def seconds(now: float) -> str:

@@ -15,8 +15,8 @@ from pybotters_like.auth.types import (
     BodyFormat,
     CredentialSelector,
     HostAuth,
-    SignRequest,
     Signer,
+    SignRequest,
 )
 from pybotters_like.errors import SignerRegistrationError
 
