@@ -1,0 +1,73 @@
+"""Bitget REST signer: pybotters-derived vector and an independent re-derivation."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+
+import pytest
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from pybotters_like.auth import Credential, SignRequest, lookup
+from pybotters_like.errors import AuthError
+from pybotters_like.exchanges.bitget.auth import HOSTS, sign
+
+NOW = 2085848896.0
+KEY = "bg-key-123"
+SECRET = "mVd40qhnarPtxk3aqg0FCyY1qlTgBOKOXEcmMYfkerGUKmvr"
+PASSPHRASE = "bg-pass"
+CRED = Credential("bitget", KEY, SECRET.encode(), PASSPHRASE)
+
+
+def make_request(method: str, url: str, body: bytes = b"") -> SignRequest:
+    return SignRequest(method, URL(url), CIMultiDictProxy(CIMultiDict()), body)
+
+
+def test_get_vector_from_pybotters() -> None:
+    req = make_request(
+        "GET", "https://api.bitget.com/api/spot/v1/account/assets?symbol=BTCUSDT_SPBL"
+    )
+    signed = sign(req, CRED, NOW)
+    assert signed.headers["ACCESS-SIGN"] == "OGmz3F0LHbvSri0tCmgDYdxclRnsf29hZ5/qi0IOxGA="
+    assert signed.headers["ACCESS-TIMESTAMP"] == "2085848896000"
+    assert signed.body is None
+
+
+def test_independent_rederivation_post_with_unsorted_query() -> None:
+    body = json.dumps({"symbol": "BTCUSDT", "side": "buy", "size": "0.01"}).encode()
+    url = "https://api.bitget.com/api/v2/spot/trade/place-order?z=1&a=2"
+    signed = sign(make_request("POST", url, body), CRED, 1700000000.5)
+    prehash = b"1700000000500POST/api/v2/spot/trade/place-order?z=1&a=2" + body
+    digest = hmac.new(SECRET.encode(), prehash, hashlib.sha256).digest()
+    assert signed.headers["ACCESS-SIGN"] == base64.b64encode(digest).decode()
+    assert signed.headers["ACCESS-KEY"] == KEY
+    assert signed.headers["ACCESS-PASSPHRASE"] == PASSPHRASE
+    assert signed.headers["Content-Type"] == "application/json"
+    assert signed.body == body
+    assert signed.url == URL(url)
+
+
+def test_registry_entry() -> None:
+    assert [h.host for h in HOSTS] == ["api.bitget.com"]
+    entry = lookup("api.bitget.com")
+    assert entry is not None
+    assert entry.signer is sign
+    assert entry.credential_name(make_request("GET", "https://api.bitget.com/")) == "bitget"
+
+
+def test_deterministic_and_no_mutation() -> None:
+    req = make_request("POST", "https://api.bitget.com/api/x", b'{"a":1}')
+    before = (req.url, dict(req.headers), req.body)
+    assert sign(req, CRED, NOW) == sign(req, CRED, NOW)
+    assert (req.url, dict(req.headers), req.body) == before
+
+
+def test_missing_passphrase_error_has_no_secret() -> None:
+    cred = Credential("bitget", KEY, b"zz9")
+    with pytest.raises(AuthError, match="bitget") as info:
+        sign(make_request("GET", "https://api.bitget.com/x"), cred, NOW)
+    assert "zz9" not in str(info.value)
+    assert KEY not in str(info.value)

@@ -1,0 +1,85 @@
+"""KuCoin REST signer: pybotters-derived vectors, decoded-URL signing, v2 passphrase."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+
+import pytest
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from pybotters_like.auth import Credential, SignRequest, lookup
+from pybotters_like.errors import AuthError
+from pybotters_like.exchanges.kucoin.auth import HOSTS, sign
+
+NOW = 2085848896.0
+KEY = "kc-key-123"
+SECRET = "r9ugGEq5pJkrBuqs6GYFgHFIgsPr4iAw06awzFByoZPRjTJs"
+PASSPHRASE = "MyPassphrase123"
+CRED = Credential("kucoin", KEY, SECRET.encode(), PASSPHRASE)
+
+
+def make_request(method: str, url: str, body: bytes = b"") -> SignRequest:
+    return SignRequest(method, URL(url), CIMultiDictProxy(CIMultiDict()), body)
+
+
+def b64_hmac(message: bytes) -> str:
+    return base64.b64encode(hmac.new(SECRET.encode(), message, hashlib.sha256).digest()).decode()
+
+
+def test_get_and_passphrase_vectors_from_pybotters() -> None:
+    signed = sign(make_request("GET", "https://api.kucoin.com/api/v1/orders"), CRED, NOW)
+    assert signed.headers["KC-API-SIGN"] == "S3VbT04nwftUSb9URF0s/KeCLJfzgz8FsytZ9gDaxsw="
+    assert signed.headers["KC-API-PASSPHRASE"] == "NdCF6AMfsU+m1ywTeSVeBREs7l1veIb487x9csAONO4="
+    assert signed.headers["KC-API-TIMESTAMP"] == "2085848896000"
+    assert signed.headers["KC-API-KEY-VERSION"] == "2"
+    assert signed.headers["KC-API-KEY"] == KEY
+    assert PASSPHRASE not in signed.headers.values()
+    assert signed.body is None
+
+
+def test_independent_rederivation_signs_decoded_query() -> None:
+    url = "https://api-futures.kucoin.com/api/v1/fills?symbol=XBTUSDTM&note=a%20b%2Cc"
+    signed = sign(make_request("GET", url), CRED, NOW)
+    assert signed.headers["KC-API-SIGN"] == b64_hmac(
+        b"2085848896000GET/api/v1/fills?symbol=XBTUSDTM&note=a b,c"
+    )
+    assert signed.url == URL(url)
+
+
+def test_independent_rederivation_post_body() -> None:
+    body = json.dumps({"clientOid": "x1", "side": "buy", "symbol": "BTC-USDT"}).encode()
+    signed = sign(make_request("POST", "https://api.kucoin.com/api/v1/orders", body), CRED, NOW)
+    assert signed.headers["KC-API-SIGN"] == b64_hmac(b"2085848896000POST/api/v1/orders" + body)
+    assert signed.body == body
+
+
+@pytest.mark.parametrize("host", ["api.kucoin.com", "api-futures.kucoin.com"])
+def test_registry_entries(host: str) -> None:
+    entry = lookup(host)
+    assert entry is not None
+    assert entry.signer is sign
+    assert entry.credential_name(make_request("GET", f"https://{host}/")) == "kucoin"
+    assert entry.body_format == "json"
+
+
+def test_hosts_tuple() -> None:
+    assert sorted(h.host for h in HOSTS) == ["api-futures.kucoin.com", "api.kucoin.com"]
+
+
+def test_deterministic_and_no_mutation() -> None:
+    req = make_request("POST", "https://api.kucoin.com/api/v1/orders", b'{"a":1}')
+    before = (req.url, dict(req.headers), req.body)
+    assert sign(req, CRED, NOW) == sign(req, CRED, NOW)
+    assert (req.url, dict(req.headers), req.body) == before
+
+
+def test_missing_passphrase_error_has_no_secret() -> None:
+    cred = Credential("kucoin", KEY, b"hush-hush")
+    with pytest.raises(AuthError, match="kucoin") as info:
+        sign(make_request("GET", "https://api.kucoin.com/x"), cred, NOW)
+    assert "hush-hush" not in str(info.value)
+    assert KEY not in str(info.value)
