@@ -1,7 +1,267 @@
-"""binance REST signing (to be written)."""
+"""Binance REST signing: Spot, USDⓈ-M, COIN-M, Portfolio Margin and Options.
+
+Owns the Binance host table, the pure signer and the public-endpoint rule. Must
+not touch the network or the clock; ``cryptography`` is imported only when an
+Ed25519/RSA key is actually used, so ``import pybotters_like`` never loads it.
+
+What is signed (Binance "SIGNED endpoint security"):
+
+- ``X-MBX-APIKEY: <key>`` is always sent.
+- ``timestamp=<ms>`` is appended to the query, unless the caller already put a
+  ``timestamp`` in the query or the form body (Binance rejects duplicates).
+- ``signature`` is computed over ``query_string + body`` (the exact bytes sent,
+  no separator between them) and appended as the last query parameter.
+- The kind of key is read from the secret. A plain secret is an HMAC key:
+  hex HMAC-SHA256. A PEM private key (``-----BEGIN PRIVATE KEY-----`` ...) is
+  an Ed25519 key (Ed25519 signature) or an RSA key (RSASSA-PKCS1-v1_5 with
+  SHA-256); both are base64, percent-encoded in the query as the docs require.
+  An encrypted PEM is decrypted with the credential's passphrase (the optional
+  third ``apis`` element). Loaded keys are cached per secret.
+
+Requests that are not signed:
+
+- Key only (``X-MBX-APIKEY``, no timestamp, no signature): paths with a
+  ``userDataStream``, ``listenKey`` or ``listen-key`` segment (USER_STREAM
+  endpoints, including ``/sapi/v1/userDataStream/isolated``) and paths ending in
+  ``/historicalTrades`` (MARKET_DATA on the futures and options APIs).
+- Exempt, sent as the caller built them (:func:`is_exempt`): WebSocket upgrades
+  (``ws``/``wss`` URL or ``Upgrade: websocket``; ``testnet.binance.vision``
+  serves both), and ``GET`` requests to the public market-data endpoints listed
+  in :data:`PUBLIC_PATHS` or under ``/futures/data/``. Binance Spot rejects
+  signed requests to those endpoints (unknown ``timestamp``/``signature``
+  parameters), which pybotters users had to work around with ``auth=None``.
+  The list is exact paths only; a public endpoint missing from it is signed,
+  so pass ``auth=None`` for it.
+
+``recvWindow`` is never added; put it in ``params`` to use one.
+"""
 
 from __future__ import annotations
 
-from pybotters_like.auth.types import HostAuth
+import base64
+import hashlib
+from collections.abc import Callable
+from urllib.parse import quote
 
-HOSTS: tuple[HostAuth, ...] = ()
+from yarl import URL
+
+from pybotters_like.auth.primitives import hmac_sha256_hex, ms
+from pybotters_like.auth.types import Credential, HostAuth, SignedRequest, SignRequest
+from pybotters_like.errors import AuthError
+
+__all__ = ["HOSTS", "PUBLIC_PATHS", "PUBLIC_PREFIXES", "is_exempt", "sign"]
+
+_USER_STREAM_SEGMENTS = frozenset({"userDataStream", "listenKey", "listen-key"})
+
+
+def _paths(prefix: str, *names: str) -> frozenset[str]:
+    return frozenset(f"{prefix}/{name}" for name in names)
+
+
+_TICKERS = ("ticker/24hr", "ticker/price", "ticker/bookTicker")
+_FUTURES_MARKET = (
+    "ping",
+    "time",
+    "exchangeInfo",
+    "depth",
+    "trades",
+    "aggTrades",
+    "klines",
+    "continuousKlines",
+    "indexPriceKlines",
+    "markPriceKlines",
+    "premiumIndexKlines",
+    "premiumIndex",
+    "fundingRate",
+    "openInterest",
+    "constituents",
+    *_TICKERS,
+)
+
+PUBLIC_PATHS: frozenset[str] = (
+    _paths(
+        "/api/v3",
+        "ping",
+        "time",
+        "exchangeInfo",
+        "depth",
+        "trades",
+        "aggTrades",
+        "klines",
+        "uiKlines",
+        "avgPrice",
+        "ticker",
+        "ticker/tradingDay",
+        *_TICKERS,
+    )
+    | _paths("/fapi/v1", *_FUTURES_MARKET, "fundingInfo", "indexInfo", "assetIndex")
+    | _paths("/fapi/v2", "ticker/price")
+    | _paths("/dapi/v1", *_FUTURES_MARKET)
+    | _paths(
+        "/eapi/v1",
+        "ping",
+        "time",
+        "exchangeInfo",
+        "depth",
+        "trades",
+        "klines",
+        "mark",
+        "ticker",
+        "index",
+        "exerciseHistory",
+        "openInterest",
+        "blockTrades",
+    )
+    | _paths("/papi/v1", "ping")
+)
+"""Public (security type NONE) market-data paths that are sent unsigned on GET."""
+
+PUBLIC_PREFIXES: tuple[str, ...] = ("/futures/data/",)
+"""Path prefixes whose GET endpoints are all public (futures trading statistics)."""
+
+
+def is_exempt(request: SignRequest) -> bool:
+    """Return True for requests Binance must receive unsigned.
+
+    WebSocket upgrades, and ``GET`` requests to :data:`PUBLIC_PATHS` or under
+    :data:`PUBLIC_PREFIXES`.
+    """
+    if request.url.scheme in ("ws", "wss"):
+        return True
+    if request.headers.get("Upgrade", "").lower() == "websocket":
+        return True
+    if request.method != "GET":
+        return False
+    path = request.url.path.rstrip("/")
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+def sign(request: SignRequest, credential: Credential, now: float) -> SignedRequest:
+    """Sign a Binance REST request (HMAC, Ed25519 or RSA key, see the module doc).
+
+    Returns the URL with ``timestamp`` and ``signature`` appended to the query,
+    the ``X-MBX-APIKEY`` header, and the body bytes unchanged (``None`` if empty).
+
+    Raises:
+        AuthError: The secret is a PEM key that cannot be loaded, is not an
+            Ed25519 or RSA private key, or ``cryptography`` is not installed.
+    """
+    headers = {"X-MBX-APIKEY": credential.key}
+    body = request.body or None
+    segments = request.url.path.rstrip("/").split("/")
+    if segments[-1] == "historicalTrades" or not _USER_STREAM_SEGMENTS.isdisjoint(segments):
+        return SignedRequest(request.url, headers, body)
+
+    query = request.url.raw_query_string
+    if not (_has_param(query.encode(), b"timestamp") or _has_param(request.body, b"timestamp")):
+        query = _append(query, "timestamp=" + ms(now))
+    signature = _signer_for(credential)(query.encode() + request.body)
+    # Base64 signatures contain "+", "/" and "="; hex passes through unchanged.
+    query = _append(query, "signature=" + quote(signature, safe=""))
+    url = URL.build(
+        scheme=request.url.scheme,
+        authority=request.url.raw_authority,
+        path=request.url.raw_path,
+        query_string=query,
+        fragment=request.url.raw_fragment,
+        encoded=True,
+    )
+    return SignedRequest(url, headers, body)
+
+
+def _append(query: str, pair: str) -> str:
+    return f"{query}&{pair}" if query else pair
+
+
+def _has_param(encoded: bytes, name: bytes) -> bool:
+    return any(part.split(b"=", 1)[0] == name for part in encoded.split(b"&"))
+
+
+# sha256(secret + passphrase) -> a function signing bytes and returning the text
+# signature. Keyed by digest so the table holds no second copy of the secret.
+_ASYMMETRIC_SIGNERS: dict[bytes, Callable[[bytes], str]] = {}
+_MAX_CACHED_KEYS = 32
+
+
+def _signer_for(credential: Credential) -> Callable[[bytes], str]:
+    secret = credential.secret
+    if not secret.lstrip().startswith(b"-----BEGIN"):
+        return lambda payload: hmac_sha256_hex(secret, payload)
+    digest = hashlib.sha256(secret + b"\x00" + credential.passphrase.encode()).digest()
+    signer = _ASYMMETRIC_SIGNERS.get(digest)
+    if signer is None:
+        signer = _load_pem_signer(credential)
+        if len(_ASYMMETRIC_SIGNERS) >= _MAX_CACHED_KEYS:
+            _ASYMMETRIC_SIGNERS.clear()
+        _ASYMMETRIC_SIGNERS[digest] = signer
+    return signer
+
+
+def _load_pem_signer(credential: Credential) -> Callable[[bytes], str]:
+    where = f"Binance credential {credential.name!r}"
+    try:
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
+    except ImportError:
+        raise AuthError(
+            f"{where} holds a PEM private key; signing with it needs the 'cryptography' "
+            "package (pip install 'pybotters-like[crypto]')"
+        ) from None
+
+    password = credential.passphrase.encode() or None
+    try:
+        try:
+            key = serialization.load_pem_private_key(credential.secret, password=password)
+        except TypeError:
+            if password is None:
+                raise
+            # A passphrase was configured but this key is not encrypted.
+            key = serialization.load_pem_private_key(credential.secret, password=None)
+    except (ValueError, TypeError):
+        # The original exception is dropped on purpose: it may describe key bytes.
+        raise AuthError(
+            f"{where}: the PEM secret could not be loaded as a private key (malformed, "
+            "a public key, or encrypted without the right passphrase)"
+        ) from None
+
+    if isinstance(key, ed25519.Ed25519PrivateKey):
+        ed_key = key
+        return lambda payload: base64.b64encode(ed_key.sign(payload)).decode()
+    if isinstance(key, rsa.RSAPrivateKey):
+        rsa_key = key
+        return lambda payload: base64.b64encode(
+            rsa_key.sign(payload, padding.PKCS1v15(), hashes.SHA256())
+        ).decode()
+    raise AuthError(
+        f"{where}: unsupported private key type {type(key).__name__}; "
+        "Binance API keys are HMAC, Ed25519 or RSA"
+    )
+
+
+_SCHEME = "HMAC-SHA256 hex / Ed25519 / RSA-SHA256 signature query param, X-MBX-APIKEY"
+
+
+def _host(host: str, credential: str) -> HostAuth:
+    return HostAuth(host, credential, sign, "form", _SCHEME, is_exempt)
+
+
+HOSTS: tuple[HostAuth, ...] = (
+    *(
+        _host(host, "binance")
+        for host in (
+            "api.binance.com",
+            "api-gcp.binance.com",
+            "api1.binance.com",
+            "api2.binance.com",
+            "api3.binance.com",
+            "api4.binance.com",
+            "fapi.binance.com",
+            "dapi.binance.com",
+            "papi.binance.com",
+            "eapi.binance.com",
+        )
+    ),
+    _host("testnet.binance.vision", "binancespot_testnet"),
+    _host("testnet.binancefuture.com", "binancefuture_testnet"),
+)
+"""Binance REST hosts: Spot, USDⓈ-M/COIN-M futures, Portfolio Margin, Options, testnets."""

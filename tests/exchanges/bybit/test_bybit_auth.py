@@ -1,0 +1,148 @@
+"""Bybit V5 REST signer: pybotters-derived vectors, the documented formula, hosts."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import json
+
+import pytest
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from pybotters_like.auth.registry import lookup
+from pybotters_like.auth.types import Credential, SignRequest
+from pybotters_like.exchanges.bybit.auth import HOSTS, sign
+
+KEY = "77SQfUG7X33JhYZ3Jswpx5To"
+SECRET = "PrYiNnCnP76YzpTLvRtV9O1RBa5ecOXqrOTyXuTADCEXYoEX"
+CRED = Credential("bybit", KEY, SECRET.encode())
+NOW = 2085848896.0  # ts_ms 2085848896000
+
+
+def make_request(
+    method: str,
+    url: str,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    data: object = None,
+) -> SignRequest:
+    return SignRequest(
+        method,
+        URL(url, encoded=True),
+        CIMultiDictProxy(CIMultiDict(headers or {})),
+        body,
+        data,
+    )
+
+
+def test_pybotters_vector_get() -> None:
+    url = (
+        "https://api.bybit.com/v5/order/realtime"
+        "?category=linear&symbol=BTCUSDT&cursor=page_token%253D26854%2526"
+    )
+    signed = sign(make_request("GET", url), CRED, NOW)
+    assert signed.headers == {
+        "X-BAPI-API-KEY": KEY,
+        "X-BAPI-TIMESTAMP": "2085848896000",
+        "X-BAPI-SIGN": "862bf2b354912bb4cf84113929aa8145376b5419d2a41457265394516e82afa9",
+    }
+    assert str(signed.url) == url
+    assert signed.body is None
+
+
+def test_pybotters_vector_post_spaced_json_body() -> None:
+    order = {
+        "category": "linear",
+        "symbol": "BTCUSDT",
+        "side": "Buy",
+        "orderType": "Market",
+        "qty": "0.001",
+    }
+    body = json.dumps(order).encode()  # pybotters' spaced separators
+    signed = sign(make_request("POST", "https://api.bybit.com/v5/order/create", body), CRED, NOW)
+    assert signed.headers["X-BAPI-SIGN"] == (
+        "97918f80ac923cebb49dd0e643d949c2d79a79e2da697865b40c565fdf877591"
+    )
+    assert signed.body == body
+
+
+def _documented(ts: str, recv_window: str, query: str, body: bytes) -> str:
+    message = (ts + KEY + recv_window + query).encode() + body
+    return hmac.new(SECRET.encode(), message, hashlib.sha256).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "headers", "recv_window", "query"),
+    [
+        (
+            "GET",
+            "https://api.bybit.com/v5/position/list?category=inverse",
+            b"",
+            {},
+            "",
+            "category=inverse",
+        ),
+        (
+            "GET",
+            "https://api-testnet.bybit.com/v5/account/wallet-balance?accountType=UNIFIED",
+            b"",
+            {"X-BAPI-RECV-WINDOW": "5000"},
+            "5000",
+            "accountType=UNIFIED",
+        ),
+        ("POST", "https://api.bybit.com/v5/order/cancel-all", b'{"category":"spot"}', {}, "", ""),
+        (
+            "POST",
+            "https://api.bybit.com/v5/order/create?x=1",
+            b'{"a":1}',
+            {"x-bapi-recv-window": "20000"},
+            "20000",
+            "x=1",
+        ),
+    ],
+)
+def test_documented_formula(
+    method: str, url: str, body: bytes, headers: dict[str, str], recv_window: str, query: str
+) -> None:
+    signed = sign(make_request(method, url, body, headers), CRED, 1700000000.123)
+    assert signed.headers["X-BAPI-TIMESTAMP"] == "1700000000123"
+    assert signed.headers["X-BAPI-SIGN"] == _documented("1700000000123", recv_window, query, body)
+    assert "X-BAPI-RECV-WINDOW" not in signed.headers  # never added by the signer
+
+
+def test_deterministic_and_inputs_untouched() -> None:
+    data = {"category": "linear", "qty": "1"}
+    before = copy.deepcopy(data)
+    request = make_request("POST", "https://api.bybit.com/v5/order/create", b'{"x":1}', data=data)
+    first = sign(request, CRED, NOW)
+    second = sign(request, CRED, NOW)
+    assert first == second
+    assert data == before
+    assert sign(request, CRED, NOW + 0.001).headers["X-BAPI-SIGN"] != first.headers["X-BAPI-SIGN"]
+
+
+def test_secret_not_in_output() -> None:
+    signed = sign(make_request("GET", "https://api.bybit.com/v5/x?a=1"), CRED, NOW)
+    assert SECRET not in repr(signed)
+    assert SECRET not in str(signed)
+
+
+@pytest.mark.parametrize(
+    ("host", "credential"),
+    [
+        ("api.bybit.com", "bybit"),
+        ("api.bytick.com", "bybit"),
+        ("api-demo.bybit.com", "bybit_demo"),
+        ("api-testnet.bybit.com", "bybit_testnet"),
+        ("API.BYBIT.COM", "bybit"),
+    ],
+)
+def test_registry(host: str, credential: str) -> None:
+    entry = lookup(host)
+    assert entry is not None
+    assert entry in HOSTS
+    assert entry.signer is sign
+    assert entry.body_format == "json"
+    assert entry.credential_name(make_request("GET", f"https://{host}/")) == credential
