@@ -69,7 +69,8 @@ def test_invalid_json_names_file_and_position_but_not_content(tmp_path: Path) ->
     message = str(info.value)
     assert "apis.json" in message
     assert "line 3 column 3" in message
-    assert SECRET not in message and SECRET not in repr(info.value)
+    assert SECRET not in message
+    assert SECRET not in repr(info.value)
     # The JSONDecodeError (whose .doc holds the whole file) must not travel along.
     assert info.value.__cause__ is None
     assert info.value.__suppress_context__
@@ -132,4 +133,6 @@ def test_repr_shows_names_only() -> None:
     creds = load_apis({"okx": ["KEY-ID", SECRET, "PASSPHRASE-X"]}, environ={})
     for text in (repr(creds), str(creds), repr(creds["okx"]), str(creds["okx"])):
         assert "okx" in text
-        assert SECRET not in text and "KEY-ID" not in text and "PASSPHRASE-X" not in text
+        assert SECRET not in text
+        assert "KEY-ID" not in text
+        assert "PASSPHRASE-X" not in text

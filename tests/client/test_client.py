@@ -268,7 +268,8 @@ async def test_repr_never_shows_secrets() -> None:
     async with make_client() as client:
         text = repr(client)
     assert "clienttest" in text
-    assert SECRET not in text and "KEY-1" not in text
+    assert SECRET not in text
+    assert "KEY-1" not in text
 
 
 async def test_close_closes_the_session() -> None:
