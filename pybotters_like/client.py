@@ -278,14 +278,19 @@ class Client:
         kwargs: dict[str, Any],
     ) -> tuple[URL, dict[str, Any]]:
         caller_headers = kwargs.get("headers")
-        headers = CIMultiDict(self._default_headers)
+        # Signers see session defaults + the caller's headers (e.g. a session-wide
+        # X-BAPI-RECV-WINDOW must be covered by the signature).
         if caller_headers:
-            headers.update(caller_headers)
+            merged = CIMultiDict(self._default_headers)
+            merged.update(caller_headers)
+            headers = CIMultiDictProxy(merged)
+        else:
+            headers = self._default_headers
         structured = isinstance(data, (dict, list, tuple))
         encodable = data is None or structured or isinstance(data, (str, bytes))
         # FormData, streams...: cannot be signed, but may still be sent unsigned.
         body = encode_body(data, entry.body_format, entry.host) if encodable else b""
-        request = SignRequest(method, target, CIMultiDictProxy(headers), body, data)
+        request = SignRequest(method, target, headers, body, data)
         credential = None
         if auth is Auth:
             name = entry.credential_name(request)
@@ -298,7 +303,7 @@ class Client:
                 f"{entry.host}; pass a dict, list, str or bytes, or auth=None"
             )
         signed = entry.signer(request, credential, self._clock())
-        out_headers = CIMultiDict(caller_headers or {})
+        out_headers = CIMultiDict(caller_headers) if caller_headers else CIMultiDict()
         out_headers.update(signed.headers)
         if signed.body and "Content-Type" not in headers and "Content-Type" not in out_headers:
             out_headers["Content-Type"] = CONTENT_TYPES[entry.body_format]

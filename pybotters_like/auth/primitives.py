@@ -7,7 +7,6 @@ over their exchange's formula. Knows no exchange.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import time
 from datetime import datetime, timezone
@@ -35,14 +34,15 @@ def hmac_sha256(secret: bytes, message: bytes | str) -> bytes:
     """Return the raw HMAC-SHA256 digest of ``message`` under ``secret``."""
     if isinstance(message, str):
         message = message.encode()
-    return hmac.new(secret, message, hashlib.sha256).digest()
+    # hmac.digest is the one-shot C fast path (several times faster than hmac.new).
+    return hmac.digest(secret, message, "sha256")
 
 
 def hmac_sha256_hex(secret: bytes, message: bytes | str) -> str:
     """Return the lower-case hex HMAC-SHA256 of ``message`` under ``secret``."""
     if isinstance(message, str):
         message = message.encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+    return hmac.digest(secret, message, "sha256").hex()
 
 
 def hmac_sha256_b64(secret: bytes, message: bytes | str) -> str:
