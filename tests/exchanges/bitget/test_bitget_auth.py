@@ -8,9 +8,12 @@ import hmac
 import json
 
 import pytest
+from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
+from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
 from yarl import URL
 
+import pybotters_like as pybotters
 from pybotters_like.auth import Credential, SignRequest, lookup
 from pybotters_like.errors import AuthError
 from pybotters_like.exchanges.bitget.auth import HOSTS, sign
@@ -71,3 +74,32 @@ def test_missing_passphrase_error_has_no_secret() -> None:
         sign(make_request("GET", "https://api.bitget.com/x"), cred, NOW)
     assert "zz9" not in str(info.value)
     assert KEY not in str(info.value)
+
+
+async def test_e2e_get_and_post_verified_by_server(recording_server: RecordingServer) -> None:
+    def reply(rec: RecordedRequest) -> web.StreamResponse:
+        prehash = (rec.headers["ACCESS-TIMESTAMP"] + rec.method + rec.raw_path_qs).encode()
+        digest = hmac.new(SECRET.encode(), prehash + rec.body, hashlib.sha256).digest()
+        ok = rec.headers["ACCESS-SIGN"] == base64.b64encode(digest).decode()
+        return web.json_response({"code": "00000" if ok else "40009"}, status=200 if ok else 401)
+
+    recording_server.reply = reply
+    async with pybotters.Client(
+        apis={"bitget": [KEY, SECRET, PASSPHRASE]},
+        connector=loopback_connector(),
+        clock=FixedClock(NOW),
+    ) as client:
+        host = "api.bitget.com"
+        r1 = await client.fetch(
+            "GET",
+            recording_server.url(host, "/api/v2/spot/account/assets"),
+            params={"coin": "USDT", "assetType": "hold_only"},
+        )
+        r2 = await client.fetch(
+            "POST",
+            recording_server.url(host, "/api/v2/spot/trade/place-order"),
+            data={"symbol": "BTCUSDT", "side": "buy", "size": "1"},
+        )
+    assert (r1.response.status, r2.response.status) == (200, 200)
+    assert recording_server.requests[0].raw_query_string == "coin=USDT&assetType=hold_only"
+    assert recording_server.last.headers["ACCESS-PASSPHRASE"] == PASSPHRASE

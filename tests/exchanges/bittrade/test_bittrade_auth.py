@@ -10,11 +10,14 @@ import base64
 import hashlib
 import hmac
 import json
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl, quote, unquote
 
+from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
+from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
 from yarl import URL
 
+import pybotters_like as pybotters
 from pybotters_like.auth import Credential, SignRequest, lookup
 from pybotters_like.exchanges.bittrade.auth import HOSTS, sign
 
@@ -85,3 +88,31 @@ def test_deterministic_and_no_mutation() -> None:
     assert first == sign(req, CRED, NOW)
     assert (req.url, dict(req.headers), req.body) == before
     assert SECRET not in str(first.url)
+
+
+async def test_e2e_get_and_post_verified_by_server(recording_server: RecordingServer) -> None:
+    def reply(rec: RecordedRequest) -> web.StreamResponse:
+        query, _, signature = rec.raw_query_string.rpartition("&Signature=")
+        payload = f"{rec.method}\n{rec.host}\n{rec.raw_path}\n{query}"
+        names = [pair.split("=", 1)[0] for pair in query.split("&")]
+        ok = unquote(signature) == b64_hmac(payload) and names == sorted(names)
+        return web.json_response({"status": "ok" if ok else "error"}, status=200 if ok else 401)
+
+    recording_server.reply = reply
+    async with pybotters.Client(
+        apis={"bittrade": [KEY, SECRET]}, connector=loopback_connector(), clock=FixedClock(NOW)
+    ) as client:
+        host = "api-cloud.bittrade.co.jp"
+        r1 = await client.fetch(
+            "GET",
+            recording_server.url(host, "/v1/order/orders"),
+            params={"symbol": "btcjpy", "states": "filled,canceled"},
+        )
+        r2 = await client.fetch(
+            "POST",
+            recording_server.url(host, "/v1/order/orders/place"),
+            data={"account-id": "1", "symbol": "btcjpy"},
+        )
+    assert (r1.response.status, r2.response.status) == (200, 200)
+    assert recording_server.last.body == b'{"account-id":"1","symbol":"btcjpy"}'
+    assert "Timestamp=2036-02-05T18%3A28%3A16" in recording_server.last.raw_query_string

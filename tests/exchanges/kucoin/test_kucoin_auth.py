@@ -6,11 +6,15 @@ import base64
 import hashlib
 import hmac
 import json
+from urllib.parse import unquote_plus
 
 import pytest
+from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
+from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
 from yarl import URL
 
+import pybotters_like as pybotters
 from pybotters_like.auth import Credential, SignRequest, lookup
 from pybotters_like.errors import AuthError
 from pybotters_like.exchanges.kucoin.auth import HOSTS, sign
@@ -83,3 +87,32 @@ def test_missing_passphrase_error_has_no_secret() -> None:
         sign(make_request("GET", "https://api.kucoin.com/x"), cred, NOW)
     assert "hush-hush" not in str(info.value)
     assert KEY not in str(info.value)
+
+
+async def test_e2e_get_and_post_verified_by_server(recording_server: RecordingServer) -> None:
+    def reply(rec: RecordedRequest) -> web.StreamResponse:
+        decoded = unquote_plus(rec.raw_path_qs)
+        prehash = (rec.headers["KC-API-TIMESTAMP"] + rec.method + decoded).encode() + rec.body
+        ok = rec.headers["KC-API-SIGN"] == b64_hmac(prehash) and rec.headers[
+            "KC-API-PASSPHRASE"
+        ] == b64_hmac(PASSPHRASE.encode())
+        return web.json_response({"code": "200000" if ok else "400005"}, status=200 if ok else 401)
+
+    recording_server.reply = reply
+    async with pybotters.Client(
+        apis={"kucoin": [KEY, SECRET, PASSPHRASE]},
+        connector=loopback_connector(),
+        clock=FixedClock(NOW),
+    ) as client:
+        r1 = await client.fetch(
+            "GET",
+            recording_server.url("api.kucoin.com", "/api/v1/orders"),
+            params={"status": "active", "note": "a b,c"},
+        )
+        r2 = await client.fetch(
+            "POST",
+            recording_server.url("api-futures.kucoin.com", "/api/v1/orders"),
+            data={"clientOid": "x1", "side": "buy"},
+        )
+    assert (r1.response.status, r2.response.status) == (200, 200)
+    assert recording_server.last.headers["KC-API-KEY-VERSION"] == "2"

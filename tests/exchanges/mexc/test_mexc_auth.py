@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
+from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
+from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
 from yarl import URL
 
+import pybotters_like as pybotters
 from pybotters_like.auth import Credential, SignRequest, lookup
 from pybotters_like.auth.body import encode_form
 from pybotters_like.exchanges.mexc.auth import HOSTS, sign_v2, sign_v3
@@ -141,3 +144,55 @@ def test_deterministic_and_no_mutation(signer: object) -> None:
     assert first == signer(req, CRED, NOW)
     assert (req.url, dict(req.headers), req.body, dict(data)) == before
     assert SECRET not in str(first)
+
+
+# -- end to end through Client: the server re-derives each scheme from raw bytes -----
+
+
+def mexc_verifier(rec: RecordedRequest) -> web.StreamResponse:
+    if "ApiKey" in rec.headers:  # v2
+        if rec.method in ("GET", "DELETE"):
+            pairs = sorted(parse_qsl(rec.raw_query_string), key=lambda kv: kv[0])
+            x = "&".join(f"{k}={quote(v, safe='')}" for k, v in pairs).encode()
+        else:
+            x = rec.body
+        message = (rec.headers["ApiKey"] + rec.headers["Request-Time"]).encode() + x
+        ok = rec.headers["Signature"] == hex_hmac(SECRET, message)
+    else:  # v3: everything before "&signature=" plus the body
+        query, _, signature = rec.raw_query_string.rpartition("&signature=")
+        ok = signature == hex_hmac(SECRET, query.encode() + rec.body)
+        ok = ok and rec.headers["X-MEXC-APIKEY"] == KEY
+    return web.json_response({"success": ok}, status=200 if ok else 401)
+
+
+async def test_e2e_v2_and_v3_verified_by_server(recording_server: RecordingServer) -> None:
+    recording_server.reply = mexc_verifier
+    async with pybotters.Client(
+        apis={"mexc": [KEY, SECRET]}, connector=loopback_connector(), clock=FixedClock(NOW)
+    ) as client:
+        responses = [
+            await client.fetch(
+                "GET",
+                recording_server.url("contract.mexc.com", "/api/v1/private/order/list"),
+                params={"symbol": "BTC_USDT", "page_num": "1", "ids": "1,2"},
+            ),
+            await client.fetch(
+                "POST",
+                recording_server.url("contract.mexc.com", "/api/v1/private/order/submit"),
+                data={"symbol": "BTC_USDT", "vol": 1},
+            ),
+            await client.fetch(
+                "POST",
+                recording_server.url("api.mexc.com", "/api/v3/order"),
+                data={"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "1"},
+            ),
+            await client.fetch("GET", recording_server.url("api.mexc.com", "/api/v3/account")),
+        ]
+    assert [r.response.status for r in responses] == [200, 200, 200, 200]
+    v2_get, v2_post, v3_post, _ = recording_server.requests
+    assert v2_get.raw_query_string == "ids=1%2C2&page_num=1&symbol=BTC_USDT"
+    assert v2_post.body == b'{"symbol":"BTC_USDT","vol":1}'
+    assert v3_post.body == b""
+    assert v3_post.raw_query_string.startswith(
+        "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=1&timestamp=2085848896000&signature="
+    )

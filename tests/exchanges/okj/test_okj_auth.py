@@ -8,9 +8,12 @@ import hmac
 import json
 
 import pytest
+from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
+from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
 from yarl import URL
 
+import pybotters_like as pybotters
 from pybotters_like.auth import Credential, SignRequest, lookup
 from pybotters_like.errors import AuthError
 from pybotters_like.exchanges.okj.auth import HOSTS, sign
@@ -69,3 +72,27 @@ def test_missing_passphrase_names_okj_not_secrets() -> None:
         sign(make_request("GET", "https://www.okcoin.jp/x"), Credential("okj", KEY, b"s3cr3t"), NOW)
     assert "s3cr3t" not in str(info.value)
     assert KEY not in str(info.value)
+
+
+async def test_e2e_post_verified_by_server(recording_server: RecordingServer) -> None:
+    def reply(rec: RecordedRequest) -> web.StreamResponse:
+        prehash = (
+            rec.headers["OK-ACCESS-TIMESTAMP"] + rec.method + rec.raw_path_qs
+        ).encode() + rec.body
+        ok = rec.headers["OK-ACCESS-SIGN"] == expected_sign(prehash)
+        return web.json_response({"ok": ok}, status=200 if ok else 401)
+
+    recording_server.reply = reply
+    async with pybotters.Client(
+        apis={"okj": [KEY, SECRET, PASSPHRASE]},
+        connector=loopback_connector(),
+        clock=FixedClock(NOW),
+    ) as client:
+        r = await client.fetch(
+            "POST",
+            recording_server.url("www.okcoin.jp", "/api/spot/v3/orders"),
+            params={"z": "1"},
+            data={"instrument_id": "BTC-JPY", "size": "0.01"},
+        )
+    assert r.response.status == 200
+    assert recording_server.last.headers["OK-ACCESS-PASSPHRASE"] == PASSPHRASE

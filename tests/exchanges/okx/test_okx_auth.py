@@ -6,11 +6,15 @@ import base64
 import hashlib
 import hmac
 import json
+from typing import Any
 
 import pytest
+from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
+from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
 from yarl import URL
 
+import pybotters_like as pybotters
 from pybotters_like.auth import Credential, SignRequest, lookup
 from pybotters_like.errors import AuthError
 from pybotters_like.exchanges.okx.auth import HOSTS, select_credential, sign
@@ -131,3 +135,63 @@ def test_credential_repr_hides_secrets() -> None:
         assert SECRET not in text
         assert PASSPHRASE not in text
         assert KEY not in text
+
+
+# -- end to end through Client: the server re-derives the signature from raw bytes ---
+
+DEMO_SECRET = "demo-secret-value-xyz"
+
+
+def okx_verifier(secrets: dict[str, str]) -> Any:
+    def reply(rec: RecordedRequest) -> web.StreamResponse:
+        secret = secrets[rec.headers["OK-ACCESS-KEY"]]
+        prehash = (
+            rec.headers["OK-ACCESS-TIMESTAMP"] + rec.method + rec.raw_path_qs
+        ).encode() + rec.body
+        digest = hmac.new(secret.encode(), prehash, hashlib.sha256).digest()
+        ok = rec.headers["OK-ACCESS-SIGN"] == base64.b64encode(digest).decode()
+        return web.json_response({"code": "0" if ok else "50113"}, status=200 if ok else 401)
+
+    return reply
+
+
+@pytest.mark.parametrize("host", ["www.okx.com", "aws.okx.com"])
+async def test_e2e_get_and_post_verified_by_server(
+    recording_server: RecordingServer, host: str
+) -> None:
+    recording_server.reply = okx_verifier({KEY: SECRET})
+    apis = {"okx": [KEY, SECRET, PASSPHRASE]}
+    async with pybotters.Client(
+        apis=apis, connector=loopback_connector(), clock=FixedClock(NOW)
+    ) as client:
+        url = recording_server.url(host, "/api/v5/account/balance")
+        r1 = await client.fetch("GET", url, params={"ccy": "BTC,ETH"})
+        order = {"instId": "BTC-USDT", "sz": "1", "px": "2.15"}
+        r2 = await client.fetch(
+            "POST", recording_server.url(host, "/api/v5/trade/order"), data=order
+        )
+    assert (r1.response.status, r2.response.status) == (200, 200)
+    first, second = recording_server.requests
+    assert first.headers["OK-ACCESS-TIMESTAMP"] == "2036-02-05T18:28:16.000Z"
+    assert first.headers["OK-ACCESS-PASSPHRASE"] == PASSPHRASE
+    assert second.body == b'{"instId":"BTC-USDT","sz":"1","px":"2.15"}'
+    assert order == {"instId": "BTC-USDT", "sz": "1", "px": "2.15"}
+
+
+async def test_e2e_demo_header_signs_with_demo_credentials(
+    recording_server: RecordingServer,
+) -> None:
+    recording_server.reply = okx_verifier({KEY: SECRET, "demo-key": DEMO_SECRET})
+    apis = {"okx": [KEY, SECRET, PASSPHRASE], "okx_demo": ["demo-key", DEMO_SECRET, "demo-pass"]}
+    async with pybotters.Client(
+        apis=apis, connector=loopback_connector(), clock=FixedClock(NOW)
+    ) as client:
+        r = await client.fetch(
+            "GET",
+            recording_server.url("www.okx.com", "/api/v5/account/balance"),
+            headers={"x-simulated-trading": "1"},
+        )
+    assert r.response.status == 200
+    assert recording_server.last.headers["OK-ACCESS-KEY"] == "demo-key"
+    assert recording_server.last.headers["OK-ACCESS-PASSPHRASE"] == "demo-pass"
+    assert recording_server.last.headers["x-simulated-trading"] == "1"

@@ -7,9 +7,12 @@ import hmac
 import json
 
 import pytest
+from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
+from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
 from yarl import URL
 
+import pybotters_like as pybotters
 from pybotters_like.auth import Credential, SignRequest, lookup
 from pybotters_like.exchanges.phemex.auth import HOSTS, sign
 
@@ -81,3 +84,33 @@ def test_deterministic_and_no_mutation() -> None:
     assert signed == sign(req, CRED, NOW)
     assert (req.url, dict(req.headers), req.body) == before
     assert SECRET not in "".join(signed.headers.values())
+
+
+@pytest.mark.parametrize(
+    ("host", "name"), [("api.phemex.com", "phemex"), ("testnet-api.phemex.com", "phemex_testnet")]
+)
+async def test_e2e_get_and_post_verified_by_server(
+    recording_server: RecordingServer, host: str, name: str
+) -> None:
+    def reply(rec: RecordedRequest) -> web.StreamResponse:
+        message = (
+            rec.raw_path + rec.raw_query_string + rec.headers["x-phemex-request-expiry"]
+        ).encode() + rec.body
+        expected = hmac.new(SECRET.encode(), message, hashlib.sha256).hexdigest()
+        ok = rec.headers["x-phemex-request-signature"] == expected
+        return web.json_response({"code": 0 if ok else 401}, status=200 if ok else 401)
+
+    recording_server.reply = reply
+    async with pybotters.Client(
+        apis={name: [KEY, SECRET]}, connector=loopback_connector(), clock=FixedClock(NOW)
+    ) as client:
+        r1 = await client.fetch(
+            "GET",
+            recording_server.url(host, "/orders/activeList"),
+            params=[("ordStatus", "New"), ("ordStatus", "Untriggered"), ("symbol", "BTCUSD")],
+        )
+        r2 = await client.fetch(
+            "POST", recording_server.url(host, "/orders"), data={"symbol": "BTCUSD", "orderQty": 1}
+        )
+    assert (r1.response.status, r2.response.status) == (200, 200)
+    assert recording_server.last.headers["x-phemex-request-expiry"] == "2085848956"
