@@ -1,4 +1,4 @@
-"""Binance REST signer: official HMAC vectors, Ed25519/RSA keys, unsigned rules, hosts."""
+"""Binance REST signer: official HMAC vectors, Ed25519/RSA keys, unsigned rules, hosts, e2e."""
 
 from __future__ import annotations
 
@@ -8,14 +8,18 @@ import hashlib
 import hmac
 import subprocess
 import sys
+from collections.abc import Callable
 from urllib.parse import unquote
 
 import pytest
+from aiohttp import web
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from multidict import CIMultiDict, CIMultiDictProxy
+from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
 from yarl import URL
 
+import pybotters_like as pybotters
 from pybotters_like.auth.registry import lookup
 from pybotters_like.auth.types import Credential, SignRequest
 from pybotters_like.errors import AuthError
@@ -354,3 +358,110 @@ def test_registry(host: str, credential: str) -> None:
     assert entry.body_format == "form"
     assert entry.exempt is is_exempt
     assert entry.credential_name(make_request("GET", f"https://{host}/")) == credential
+
+
+# --- end to end: Client -> loopback server that verifies the signature --------------------
+
+
+def verify_with(check: Callable[[bytes, str], bool]) -> Callable[[RecordedRequest], web.Response]:
+    def reply(rec: RecordedRequest) -> web.Response:
+        headers = CIMultiDict(rec.headers)
+        unsigned, found, raw_signature = ("&" + rec.raw_query_string).rpartition("&signature=")
+        if not found:
+            return web.json_response({"signed": False, "key": headers.get("X-MBX-APIKEY")})
+        payload = unsigned.removeprefix("&").encode() + rec.body
+        ok = check(payload, unquote(raw_signature))
+        return web.json_response({"verified": ok}, status=200 if ok else 401)
+
+    return reply
+
+
+def hmac_check(payload: bytes, signature: str) -> bool:
+    expected = hmac.new(DOC_SECRET.encode(), payload, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(signature, expected)
+
+
+def binance_client(apis: dict[str, list[str]], now: float) -> pybotters.Client:
+    return pybotters.Client(apis=apis, connector=loopback_connector(), clock=FixedClock(now))
+
+
+async def test_e2e_official_vectors_through_client(recording_server: RecordingServer) -> None:
+    recording_server.reply = verify_with(hmac_check)
+    async with binance_client({"binance": [DOC_KEY, DOC_SECRET]}, DOC_NOW) as client:
+        b1 = await client.fetch(
+            "POST",
+            recording_server.url("api.binance.com", "/api/v3/order"),
+            params={
+                "symbol": "LTCBTC",
+                "side": "BUY",
+                "type": "LIMIT",
+                "timeInForce": "GTC",
+                "quantity": 1,
+                "price": 0.1,
+                "recvWindow": 5000,
+            },
+        )
+        assert b1.data == {"verified": True}
+        assert recording_server.last.raw_query_string.endswith(
+            "&timestamp=1499827319559"
+            "&signature=c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71"
+        )
+        b2 = await client.fetch(
+            "POST",
+            recording_server.url("api.binance.com", "/api/v3/order"),
+            params={"symbol": "LTCBTC", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC"},
+            data={"quantity": 1, "price": 0.1, "recvWindow": 5000, "timestamp": 1499827319559},
+        )
+        assert b2.data == {"verified": True}
+        assert recording_server.last.body == (
+            b"quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559"
+        )
+        assert recording_server.last.headers["Content-Type"] == "application/x-www-form-urlencoded"
+        assert recording_server.last.raw_query_string.endswith(
+            "&signature=0fd168b8ddb4876a0358a8d14d0c9f3da0e9b20c5d52b2a00fcf7d1c602f9a77"
+        )
+        assert recording_server.last.headers["X-MBX-APIKEY"] == DOC_KEY
+
+
+async def test_e2e_ed25519_key_verified_by_server(recording_server: RecordingServer) -> None:
+    key = ed25519.Ed25519PrivateKey.generate()
+
+    def ed_check(payload: bytes, signature: str) -> bool:
+        try:
+            key.public_key().verify(base64.b64decode(signature), payload)
+        except Exception:
+            return False
+        return True
+
+    recording_server.reply = verify_with(ed_check)
+    apis = {"binancespot_testnet": ["ed-key", pem(key).decode()]}
+    async with binance_client(apis, 1700000000.0) as client:
+        got = await client.fetch(
+            "POST",
+            recording_server.url("testnet.binance.vision", "/api/v3/order"),
+            params={"symbol": "BTCUSDT"},
+            data={"side": "BUY", "type": "MARKET", "quantity": "0.01"},
+        )
+    assert got.data == {"verified": True}
+    assert not set("+/=") & set(recording_server.last.raw_query_string.rpartition("signature=")[2])
+
+
+async def test_e2e_public_and_user_stream_endpoints(recording_server: RecordingServer) -> None:
+    recording_server.reply = verify_with(hmac_check)
+    async with binance_client({"binancefuture_testnet": [DOC_KEY, DOC_SECRET]}, DOC_NOW) as client:
+        depth = await client.fetch(
+            "GET",
+            recording_server.url("testnet.binancefuture.com", "/fapi/v1/depth"),
+            params={"symbol": "BTCUSDT"},
+        )
+        assert depth.data == {"signed": False, "key": None}
+        assert recording_server.last.raw_query_string == "symbol=BTCUSDT"
+        listen = await client.fetch(
+            "POST", recording_server.url("testnet.binancefuture.com", "/fapi/v1/listenKey")
+        )
+        assert listen.data == {"signed": False, "key": DOC_KEY}
+        assert recording_server.last.raw_query_string == ""
+        account = await client.fetch(
+            "GET", recording_server.url("testnet.binancefuture.com", "/fapi/v2/account")
+        )
+        assert account.data == {"verified": True}
