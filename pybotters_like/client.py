@@ -231,6 +231,53 @@ class Client:
             parsed = NotJSONContent(exc)
         return FetchResult(resp, text, parsed)
 
+    def ws_connect(
+        self,
+        url: str | URL,
+        *,
+        send_str: Any = None,
+        send_bytes: Any = None,
+        send_json: Any = None,
+        hdlr_str: Any = None,
+        hdlr_bytes: Any = None,
+        hdlr_json: Any = None,
+        backoff: tuple[float, float, float, float] = (1.92, 60.0, 1.618, 5.0),
+        heartbeat: float | None = 10.0,
+        autoping: bool = True,
+        auth: Any = Auth,
+        **kwargs: Any,
+    ) -> WebSocketApp:
+        """Start a self-reconnecting :class:`~pybotters_like.ws.WebSocketApp`.
+
+        A plain method: ``await`` the returned app for the handshake. Exchange
+        login and message signing use this client's credentials unless
+        ``auth=None``. Extra keyword arguments are app options (``await_on=``,
+        ``stale_after=``, ``on_disconnect=`` ...) or go to aiohttp's
+        ``ws_connect`` on every dial. :meth:`close` stops the app.
+        """
+        from pybotters_like.ws import WebSocketApp
+
+        kwargs.setdefault("clock", self._clock)
+        app = WebSocketApp(
+            self._session,
+            url,
+            send_str=send_str,
+            send_bytes=send_bytes,
+            send_json=send_json,
+            hdlr_str=hdlr_str,
+            hdlr_bytes=hdlr_bytes,
+            hdlr_json=hdlr_json,
+            backoff=backoff,
+            heartbeat=heartbeat,
+            autoping=autoping,
+            auth=auth,
+            credentials=self._credentials,
+            **kwargs,
+        )
+        self._ws_apps = [a for a in self._ws_apps if a.state != "closed"]
+        self._ws_apps.append(app)
+        return app
+
     # -- request pipeline -------------------------------------------------------------
 
     def _resolve_url(self, url: str | URL, params: Any) -> URL:

@@ -10,7 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["AUTH_MODULES", "CREDENTIAL_SPECS", "CredentialShape", "CredentialSpec"]
+__all__ = [
+    "AUTH_MODULES",
+    "CREDENTIAL_SPECS",
+    "WS_MODULES",
+    "CredentialShape",
+    "CredentialSpec",
+]
 
 CredentialShape = Literal["key_secret", "key_secret_passphrase", "private_key"]
 """``[key, secret]`` (a 3rd element is tolerated), ``[key, secret, passphrase]``
@@ -75,3 +81,7 @@ AUTH_MODULES: tuple[str, ...] = (
     "pybotters_like.exchanges.hyperliquid.auth",
 )
 """Modules that each export ``HOSTS: tuple[HostAuth, ...]`` (REST signing)."""
+
+WS_MODULES: tuple[str, ...] = ()
+"""Modules that each export ``HOOKS: tuple[WsHostHooks, ...]`` (WebSocket login,
+app-level pings, send pacing, message signing; see :mod:`pybotters_like.ws.hooks`)."""

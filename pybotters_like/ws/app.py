@@ -1,0 +1,648 @@
+"""WebSocketApp: one long-lived, self-healing WebSocket subscription.
+
+Owns the connection lifecycle: dial -> (exchange login) -> replay ``send_*`` ->
+receive and dispatch, then backoff and dial again, until :meth:`close` or the
+session closes. Also owns the manual heartbeat, stale detection, lifecycle
+events and the health snapshot. Exchange knowledge comes only from
+:mod:`pybotters_like.ws.hooks` (looked up by hostname at every connect);
+frame handling from :mod:`pybotters_like.ws.dispatch`; the delay policy from
+:mod:`pybotters_like.ws.backoff`. Uses aiohttp's public API only.
+
+Timing: the injected ``clock`` stamps health, login/signing timestamps, pacing
+and the "healthy for ``backoff_reset_after`` seconds" rule; the injected
+``sleep`` waits out backoff delays and pacing. aiohttp's ``heartbeat``,
+stale detection, login timeouts and application pings run on the event loop's
+own clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random as _random
+from collections.abc import Awaitable, Callable, Generator
+from dataclasses import dataclass
+from inspect import isawaitable
+from typing import Any, Literal
+
+import aiohttp
+from aiohttp import WSMsgType
+from yarl import URL
+
+from pybotters_like.auth.primitives import system_clock
+from pybotters_like.auth.types import Credential
+from pybotters_like.errors import WebSocketError, WebSocketLoginError
+from pybotters_like.ws.backoff import DEFAULT_BACKOFF, Backoff
+from pybotters_like.ws.connection import Pacer, WebSocketConnection
+from pybotters_like.ws.dispatch import Dispatcher, as_list
+from pybotters_like.ws.health import (
+    AppState,
+    ConnectEvent,
+    DisconnectEvent,
+    OnConnect,
+    OnDisconnect,
+    OnReconnect,
+    ReconnectEvent,
+    WebSocketHealth,
+)
+from pybotters_like.ws.hooks import AppPing, WsHostHooks, lookup_ws_hooks
+from pybotters_like.ws.login import perform_login
+
+__all__ = ["WebSocketApp"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """How one connection attempt ended."""
+
+    connected: bool
+    reason: str
+    error: BaseException | None = None
+    uptime: float = 0.0
+    ready: bool = False
+
+
+def _public_url(url: URL) -> str:
+    """The URL without query or credentials, safe for logs."""
+    return str(url.with_query(None).with_fragment(None).with_user(None))
+
+
+class WebSocketApp:
+    """A WebSocket connection that reconnects forever, pybotters 1.x compatible.
+
+    Usually created by :meth:`pybotters_like.Client.ws_connect`; usable
+    standalone with any :class:`aiohttp.ClientSession`. Construct it inside a
+    running event loop; it starts connecting at once.
+
+    Args:
+        session: The aiohttp session used to dial (not closed by the app).
+        url: WebSocket URL; see :attr:`url`.
+        send_str, send_bytes, send_json: One message or a list, sent after every
+            handshake (and login) in that order. A list is kept by reference.
+        hdlr_str, hdlr_bytes, hdlr_json: One handler or a list, called as
+            ``handler(msg, ws)``; ``async def`` handlers are awaited.
+        backoff: ``(min, max, factor, initial)``; see :mod:`pybotters_like.ws.backoff`.
+        heartbeat: aiohttp protocol PING interval; a missing PONG within
+            ``heartbeat / 2`` drops the connection. None disables it.
+        autoping: Answer the server's PING frames.
+        auth: Anything but None/False enables exchange login and message
+            signing when ``credentials`` hold the host's entry.
+        credentials: ``apis`` name -> :class:`Credential`.
+        clock: Unix time in seconds (inject in tests).
+        sleep: Awaitable sleep for backoff and pacing (inject in tests).
+        random: Uniform [0, 1) source for backoff jitter (inject in tests).
+        await_on: What ``await app`` waits for: ``"handshake"`` (pybotters) or
+            ``"ready"`` (logged in and every ``send_*`` sent).
+        stale_after: Seconds without a TEXT/BINARY frame after which the
+            connection is dropped and redialled. None (default) disables it.
+        backoff_reset_after: Seconds a connection must stay up (after login) for
+            the backoff to start over.
+        login_timeout: Seconds to wait for an exchange's login ack.
+        close_timeout: Seconds to wait for a closing handshake before dropping
+            the socket.
+        on_connect, on_disconnect, on_reconnect: Lifecycle callbacks (sync or
+            async) receiving :class:`ConnectEvent`, :class:`DisconnectEvent`,
+            :class:`ReconnectEvent`.
+        **kwargs: Passed to :meth:`aiohttp.ClientSession.ws_connect` on every dial.
+
+    Example:
+        >>> async def main(client) -> None:
+        ...     ws = await client.ws_connect(
+        ...         "wss://stream.bybit.com/v5/public/linear",
+        ...         send_json={"op": "subscribe", "args": ["orderbook.50.BTCUSDT"]},
+        ...         hdlr_json=lambda msg, ws: print(msg),
+        ...     )
+        ...     await ws.wait()
+    """
+
+    _BACKOFF_MIN = DEFAULT_BACKOFF[0]
+    _BACKOFF_MAX = DEFAULT_BACKOFF[1]
+    _BACKOFF_FACTOR = DEFAULT_BACKOFF[2]
+    _BACKOFF_INITIAL = DEFAULT_BACKOFF[3]
+    _DEFAULT_BACKOFF = DEFAULT_BACKOFF
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        url: str | URL,
+        *,
+        send_str: str | list[str] | None = None,
+        send_bytes: bytes | list[bytes] | None = None,
+        send_json: Any = None,
+        hdlr_str: Any = None,
+        hdlr_bytes: Any = None,
+        hdlr_json: Any = None,
+        backoff: tuple[float, float, float, float] = DEFAULT_BACKOFF,
+        heartbeat: float | None = 10.0,
+        autoping: bool = True,
+        auth: Any = True,
+        credentials: Any = None,
+        clock: Callable[[], float] = system_clock,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        random: Callable[[], float] = _random.random,
+        await_on: Literal["handshake", "ready"] = "handshake",
+        stale_after: float | None = None,
+        backoff_reset_after: float = 10.0,
+        login_timeout: float = 10.0,
+        close_timeout: float = 2.0,
+        on_connect: OnConnect | None = None,
+        on_disconnect: OnDisconnect | None = None,
+        on_reconnect: OnReconnect | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if await_on not in ("handshake", "ready"):
+            raise WebSocketError(f"await_on must be 'handshake' or 'ready', got {await_on!r}")
+        self._session = session
+        self._url: str | URL = url
+        self._send_str: list[str] = as_list(send_str, (str,))
+        self._send_bytes: list[bytes] = as_list(send_bytes, (bytes, bytearray))
+        self._send_json: list[Any] = as_list(send_json, (dict, str, int, float, bool))
+        self._heartbeat = heartbeat
+        self._autoping = autoping
+        self._auth_enabled = auth is not None and auth is not False
+        self._credentials = credentials if credentials is not None else {}
+        self._clock = clock
+        self._sleep = sleep
+        self._backoff = Backoff.from_tuple(backoff, random=random)
+        self._await_on = await_on
+        self._stale_after = stale_after
+        self._reset_after = backoff_reset_after
+        self._login_timeout = login_timeout
+        self._close_timeout = close_timeout
+        self._on_connect = on_connect
+        self._on_disconnect = on_disconnect
+        self._on_reconnect = on_reconnect
+        kwargs.pop("autoping", None)
+        self._ws_kwargs = kwargs
+
+        first = URL(str(url))
+        first_hooks = lookup_ws_hooks(first.host)
+        self._label = self._make_label(first, first_hooks)
+        self._exchange = first_hooks.exchange if first_hooks else (first.host or "?")
+        self._dispatcher = Dispatcher(
+            as_list(hdlr_str, ()),
+            as_list(hdlr_bytes, ()),
+            as_list(hdlr_json, ()),
+            label=self._label,
+            clock=clock,
+        )
+        self._pacers: dict[str, Pacer] = {}
+
+        # state
+        self._state: AppState = "connecting"
+        self._current: WebSocketConnection | None = None
+        self._handshake = asyncio.Event()
+        self._ready = asyncio.Event()
+        self._stopped = asyncio.Event()
+        self._stopping = False
+        self._logged_in = False
+        self._connects = 0
+        self._disconnects = 0
+        self._messages = 0
+        self._last_message_at: float | None = None
+        self._connected_at: float | None = None
+        self._last_error: str | None = None
+        self._last_reason: str | None = None
+        self._down_since: float | None = None
+        self._dials_since_down = 0
+        self._pings: dict[bytes, asyncio.Future[None]] = {}
+        self._serve_task: asyncio.Task[tuple[str, BaseException | None]] | None = None
+        self._drop_reason: str | None = None
+        self._serve_ready = False
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise WebSocketError(
+                "WebSocketApp must be created inside a running event loop "
+                "(call client.ws_connect from async code)"
+            ) from None
+        self._task: asyncio.Task[None] = loop.create_task(self._run())
+        self._task.add_done_callback(self._runner_done)
+
+    # ------------------------------------------------------------------ public API
+
+    def __repr__(self) -> str:
+        return f"<WebSocketApp {self._label} state={self._state}>"
+
+    def __await__(self) -> Generator[Any, None, WebSocketApp]:
+        event = self._ready if self._await_on == "ready" else self._handshake
+        return self._wait_event(event, "connected").__await__()
+
+    @property
+    def url(self) -> str | URL:
+        """The URL dialled at the next (re)connect; set it to swap tokens."""
+        return self._url
+
+    @url.setter
+    def url(self, value: str | URL) -> None:
+        self._url = value
+
+    @property
+    def current_ws(self) -> WebSocketConnection | None:
+        """The live connection, or None while disconnected.
+
+        Sends through it are one-off (never replayed) but signed and paced like
+        replayed ones.
+        """
+        return self._current
+
+    @property
+    def state(self) -> AppState:
+        """``connecting``, ``open``, ``reconnecting`` or ``closed``."""
+        return self._state
+
+    async def ready(self) -> WebSocketApp:
+        """Wait until the current connection is logged in and every ``send_*`` was sent."""
+        return await self._wait_event(self._ready, "ready")
+
+    async def wait(self) -> None:
+        """Wait until the app stops (:meth:`close`, or its session closed)."""
+        await asyncio.wait({self._task})
+
+    async def close(self) -> None:
+        """Stop reconnecting, close the current connection and end every task.
+
+        Idempotent. Safe to call from a handler or a lifecycle callback.
+        """
+        self._stopping = True
+        task = self._task
+        if task.done():
+            return
+        task.cancel()
+        current = asyncio.current_task()
+        if current is task or current is self._serve_task:
+            return
+        await asyncio.wait({task})
+
+    def health(self) -> WebSocketHealth:
+        """Return a snapshot of state, counters and ages (see :class:`WebSocketHealth`)."""
+        now = self._clock()
+        last = self._last_message_at
+        connected_at = self._connected_at
+        return WebSocketHealth(
+            state=self._state,
+            url=_public_url(URL(str(self._url))),
+            exchange=self._exchange,
+            connects=self._connects,
+            disconnects=self._disconnects,
+            failed_attempts=self._backoff.attempt,
+            messages_received=self._messages,
+            handler_errors=self._dispatcher.handler_errors,
+            decode_errors=self._dispatcher.decode_errors,
+            last_message_age=None if last is None else max(0.0, now - last),
+            connected_for=None if connected_at is None else max(0.0, now - connected_at),
+            logged_in=self._logged_in,
+            ready=self._ready.is_set(),
+            last_error=self._last_error,
+            last_disconnect_reason=self._last_reason,
+        )
+
+    async def heartbeat(self, timeout: float = 10.0) -> None:
+        """Round-trip a protocol PING; on timeout drop the connection and retry.
+
+        Returns once a PONG with this call's payload arrives. Like pybotters it
+        keeps trying across reconnects; raises :class:`WebSocketError` if the
+        app closes first.
+        """
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wait_event(self._handshake, "connected")
+            conn = self._current
+            if conn is None:
+                continue
+            payload = os.urandom(4)
+            pong: asyncio.Future[None] = loop.create_future()
+            self._pings[payload] = pong
+            try:
+                await conn.raw.ping(payload)
+                await asyncio.wait_for(pong, timeout)
+                return
+            except asyncio.TimeoutError:
+                self._drop(conn, f"manual heartbeat: no PONG within {timeout:g}s")
+            except (ConnectionError, aiohttp.ClientError, RuntimeError):
+                pass  # the socket is going away; wait for the next one
+            finally:
+                self._pings.pop(payload, None)
+            await self._wait_gone(conn)
+
+    # ------------------------------------------------------------------ runner
+
+    async def _run(self) -> None:
+        try:
+            while not self._stopping and not self._session.closed:
+                outcome = await self._connect_once()
+                if outcome.connected:
+                    self._disconnects += 1
+                self._last_reason = outcome.reason
+                if outcome.error is not None or not outcome.ready:
+                    self._last_error = outcome.reason
+                if self._stopping or self._session.closed:
+                    await self._emit(self._on_disconnect, self._disconnect_event(outcome, None))
+                    break
+                if outcome.ready and outcome.uptime >= self._reset_after:
+                    self._backoff.reset()
+                delay = self._backoff.next_delay()
+                logger.warning(
+                    "ws %s: %s after %.1fs; reconnecting in %.2fs (attempt %d)",
+                    self._label,
+                    outcome.reason,
+                    outcome.uptime,
+                    delay,
+                    self._backoff.attempt,
+                )
+                self._state = "reconnecting"
+                await self._emit(self._on_disconnect, self._disconnect_event(outcome, delay))
+                if delay > 0:
+                    await self._sleep(delay)
+                else:
+                    await asyncio.sleep(0)
+        finally:
+            self._state = "closed"
+            self._stopped.set()
+            for pong in self._pings.values():
+                if not pong.done():
+                    pong.cancel()
+
+    def _runner_done(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            error = task.exception()
+            logger.error("ws %s: stopped by an internal error", self._label, exc_info=error)
+
+    async def _connect_once(self) -> _Outcome:
+        url = self._url if isinstance(self._url, URL) else URL(self._url)
+        hooks = lookup_ws_hooks(url.host)
+        self._label = self._make_label(url, hooks)
+        self._exchange = hooks.exchange if hooks else (url.host or "?")
+        dispatcher = self._dispatcher
+        dispatcher.label = self._label
+        dispatcher._decode = hooks.decode if hooks else None
+        credential = self._credential_for(hooks)
+        self._dials_since_down += 1
+        try:
+            raw = await self._session.ws_connect(
+                url, autoping=False, heartbeat=self._heartbeat, **self._ws_kwargs
+            )
+        except Exception as exc:
+            return _Outcome(False, f"connect failed: {type(exc).__name__}: {exc}", exc)
+
+        conn = WebSocketConnection(
+            raw,
+            url,
+            signer=hooks.sign if hooks and self._auth_enabled else None,
+            credential=credential,
+            pacer=self._pacer_for(hooks),
+            now=self._clock,
+        )
+        connected_at = self._clock()
+        self._connects += 1
+        self._connected_at = connected_at
+        self._current = conn
+        self._state = "open"
+        self._drop_reason = None
+        self._handshake.set()
+        logger.info("ws %s: connected (connect #%d)", self._label, self._connects)
+        ping_task: asyncio.Task[None] | None = None
+        self._serve_ready = False
+        serve = asyncio.create_task(self._serve(conn, url, hooks, credential))
+        self._serve_task = serve
+        try:
+            await self._emit(self._on_connect, ConnectEvent(_public_url(url), self._connects))
+            if self._down_since is not None:
+                event = ReconnectEvent(
+                    _public_url(url), self._dials_since_down, connected_at - self._down_since
+                )
+                await self._emit(self._on_reconnect, event)
+            ping = hooks.ping(url) if hooks and hooks.ping else None
+            if ping is not None:
+                ping_task = asyncio.create_task(self._ping_loop(conn, ping))
+            await asyncio.wait({serve})
+        finally:
+            if not serve.done():
+                serve.cancel()
+                await asyncio.wait({serve})
+            if ping_task is not None:
+                ping_task.cancel()
+                await asyncio.wait({ping_task})
+            self._serve_task = None
+            self._current = None
+            self._connected_at = None
+            self._logged_in = False
+            self._handshake.clear()
+            self._ready.clear()
+            self._down_since = self._clock()
+            self._dials_since_down = 0
+            await self._close_raw(raw)
+        uptime = max(0.0, self._clock() - connected_at)
+        ready = self._serve_ready
+        if serve.cancelled():
+            return _Outcome(True, self._drop_reason or "cancelled", None, uptime, ready)
+        failure = serve.exception()
+        if isinstance(failure, WebSocketLoginError):
+            logger.error("%s", failure)
+            return _Outcome(True, str(failure).split(": ", 1)[-1], failure, uptime, False)
+        if failure is not None:
+            reason = f"{type(failure).__name__}: {failure}"
+            return _Outcome(True, reason, failure, uptime, ready)
+        reason, error = serve.result()
+        return _Outcome(True, reason, error, uptime, ready)
+
+    async def _serve(
+        self,
+        conn: WebSocketConnection,
+        url: URL,
+        hooks: WsHostHooks | None,
+        credential: Credential | None,
+    ) -> tuple[str, BaseException | None]:
+        raw = conn.raw
+        dispatcher = self._dispatcher
+        plan = None
+        if hooks is not None and hooks.login is not None and credential is not None:
+            plan = hooks.login(url, credential, self._clock())
+        if plan is not None:
+            early = await perform_login(
+                raw,
+                plan,
+                label=self._label,
+                timeout=self._login_timeout,
+                on_control=self._on_control,
+                decode=hooks.decode if hooks else None,
+            )
+            self._logged_in = True
+            logger.info("ws %s: logged in", self._label)
+            for msg in early:
+                self._messages += 1
+                self._last_message_at = self._clock()
+                pending = (
+                    dispatcher.text(msg.data, conn)
+                    if msg.type is WSMsgType.TEXT
+                    else dispatcher.binary(msg.data, conn)
+                )
+                if pending is not None:
+                    await pending
+        for text in self._send_str:
+            await conn.send_str(text)
+        for data in self._send_bytes:
+            await conn.send_bytes(data)
+        for message in self._send_json:
+            await conn.send_json(message)
+        self._serve_ready = True
+        self._ready.set()
+        return await self._receive(conn)
+
+    async def _receive(self, conn: WebSocketConnection) -> tuple[str, BaseException | None]:
+        raw = conn.raw
+        receive = raw.receive
+        dispatcher = self._dispatcher
+        text, binary = dispatcher.text, dispatcher.binary
+        clock = self._clock
+        stale = self._stale_after
+        loop = asyncio.get_running_loop()
+        last_data = loop.time()
+        TEXT, BINARY = WSMsgType.TEXT, WSMsgType.BINARY
+        while True:
+            if stale is None:
+                msg = await receive()
+            else:
+                remaining = last_data + stale - loop.time()
+                try:
+                    if remaining <= 0:
+                        raise asyncio.TimeoutError
+                    msg = await receive(timeout=remaining)
+                except asyncio.TimeoutError:
+                    return f"stale: no message for {stale:g}s", None
+            kind = msg.type
+            if kind is TEXT:
+                self._messages += 1
+                self._last_message_at = clock()
+                pending = text(msg.data, conn)
+            elif kind is BINARY:
+                self._messages += 1
+                self._last_message_at = clock()
+                pending = binary(msg.data, conn)
+            elif kind is WSMsgType.PING or kind is WSMsgType.PONG:
+                await self._on_control(msg)
+                continue
+            elif kind is WSMsgType.CLOSE:
+                extra = f", {msg.extra}" if msg.extra else ""
+                return f"closed by server (code {msg.data}{extra})", None
+            elif kind is WSMsgType.ERROR:
+                error = msg.data if isinstance(msg.data, BaseException) else None
+                if isinstance(error, aiohttp.ServerTimeoutError):
+                    return f"heartbeat: {error}", error
+                return f"socket error: {type(msg.data).__name__}: {msg.data}", error
+            else:  # CLOSING / CLOSED: the transport went away
+                return f"connection lost (code {raw.close_code})", raw.exception()
+            if stale is not None:
+                last_data = loop.time()
+            if pending is not None:
+                await pending
+
+    async def _on_control(self, msg: Any) -> None:
+        if msg.type is WSMsgType.PONG:
+            pong = self._pings.pop(msg.data, None)
+            if pong is not None and not pong.done():
+                pong.set_result(None)
+        elif msg.type is WSMsgType.PING and self._autoping:
+            conn = self._current
+            if conn is not None and not conn.closed:
+                await conn.raw.pong(msg.data)
+
+    async def _ping_loop(self, conn: WebSocketConnection, ping: AppPing) -> None:
+        raw = conn.raw
+        while True:
+            await asyncio.sleep(ping.interval)
+            if raw.closed:
+                return
+            try:
+                if ping.frame == "pong":
+                    await raw.pong(b"")
+                else:
+                    await raw.send_str(ping.build(self._clock()))
+            except Exception as exc:  # the receive loop reports the broken socket
+                logger.debug("ws %s: app ping not sent: %r", self._label, exc)
+                return
+
+    # ------------------------------------------------------------------ helpers
+
+    def _drop(self, conn: WebSocketConnection, reason: str) -> None:
+        """Force the current connection down (it is redialled with backoff)."""
+        serve = self._serve_task
+        if self._current is conn and serve is not None and not serve.done():
+            self._drop_reason = reason
+            serve.cancel()
+
+    async def _wait_gone(self, conn: WebSocketConnection) -> None:
+        while self._current is conn and not self._stopped.is_set():
+            serve = self._serve_task
+            if serve is None:
+                await asyncio.sleep(0)
+                continue
+            await asyncio.wait({serve})
+            await asyncio.sleep(0)
+
+    async def _wait_event(self, event: asyncio.Event, what: str) -> WebSocketApp:
+        if event.is_set():
+            return self
+        if self._stopped.is_set():
+            raise WebSocketError(f"ws {self._label}: app is closed")
+        waiter = asyncio.ensure_future(event.wait())
+        stopped = asyncio.ensure_future(self._stopped.wait())
+        try:
+            await asyncio.wait({waiter, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+            stopped.cancel()
+        if waiter.done() and not waiter.cancelled():
+            return self
+        raise WebSocketError(f"ws {self._label}: app closed before it {what}")
+
+    async def _close_raw(self, raw: aiohttp.ClientWebSocketResponse[bool]) -> None:
+        if raw.closed:
+            return
+        with contextlib.suppress(asyncio.TimeoutError, aiohttp.ClientError, OSError):
+            await asyncio.wait_for(raw.close(), self._close_timeout)
+
+    async def _emit(self, callback: Callable[[Any], Any] | None, event: Any) -> None:
+        if callback is None:
+            return
+        try:
+            result = callback(event)
+            if result is not None and isawaitable(result):
+                await result
+        except Exception:
+            logger.exception("ws %s: lifecycle callback %r raised", self._label, callback)
+
+    def _disconnect_event(self, outcome: _Outcome, delay: float | None) -> DisconnectEvent:
+        return DisconnectEvent(
+            url=_public_url(URL(str(self._url))),
+            reason=outcome.reason,
+            connected=outcome.connected,
+            uptime=outcome.uptime,
+            error=outcome.error,
+            next_delay=delay,
+        )
+
+    def _credential_for(self, hooks: WsHostHooks | None) -> Credential | None:
+        if not self._auth_enabled or hooks is None or hooks.credential is None:
+            return None
+        credential = self._credentials.get(hooks.credential)
+        return credential if isinstance(credential, Credential) else None
+
+    def _pacer_for(self, hooks: WsHostHooks | None) -> Pacer | None:
+        if hooks is None or not hooks.send_interval:
+            return None
+        pacer = self._pacers.get(hooks.host)
+        if pacer is None:
+            pacer = Pacer(hooks.send_interval, self._clock, self._sleep)
+            self._pacers[hooks.host] = pacer
+        return pacer
+
+    @staticmethod
+    def _make_label(url: URL, hooks: WsHostHooks | None) -> str:
+        where = f"{url.host}{url.path}"
+        return f"{hooks.exchange} {where}" if hooks else where
