@@ -82,6 +82,10 @@ AUTH_MODULES: tuple[str, ...] = (
 )
 """Modules that each export ``HOSTS: tuple[HostAuth, ...]`` (REST signing)."""
 
-WS_MODULES: tuple[str, ...] = ()
+WS_MODULES: tuple[str, ...] = (
+    "pybotters_like.exchanges.bybit.ws",
+    "pybotters_like.exchanges.binance.ws",
+    "pybotters_like.exchanges.gmocoin.ws",
+)
 """Modules that each export ``HOOKS: tuple[WsHostHooks, ...]`` (WebSocket login,
 app-level pings, send pacing, message signing; see :mod:`pybotters_like.ws.hooks`)."""
