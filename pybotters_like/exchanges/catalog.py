@@ -86,6 +86,17 @@ WS_MODULES: tuple[str, ...] = (
     "pybotters_like.exchanges.bybit.ws",
     "pybotters_like.exchanges.binance.ws",
     "pybotters_like.exchanges.gmocoin.ws",
+    "pybotters_like.exchanges.bitflyer.ws",
+    "pybotters_like.exchanges.okx.ws",
+    "pybotters_like.exchanges.bitget.ws",
+    "pybotters_like.exchanges.phemex.ws",
+    "pybotters_like.exchanges.mexc.ws",
+    "pybotters_like.exchanges.okj.ws",
+    "pybotters_like.exchanges.bittrade.ws",
+    "pybotters_like.exchanges.coincheck.ws",
+    "pybotters_like.exchanges.bitbank.ws",
+    "pybotters_like.exchanges.kucoin.ws",
+    "pybotters_like.exchanges.hyperliquid.ws",
 )
 """Modules that each export ``HOOKS: tuple[WsHostHooks, ...]`` (WebSocket login,
 app-level pings, send pacing, message signing; see :mod:`pybotters_like.ws.hooks`)."""
