@@ -26,12 +26,11 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from pybotters_like import __version__
-from pybotters_like.auth.body import CONTENT_TYPES, encode_body
+from pybotters_like.auth.body import CONTENT_TYPES, encode_body, unsignable_body
 from pybotters_like.auth.primitives import system_clock
 from pybotters_like.auth.registry import lookup
 from pybotters_like.auth.types import HostAuth, SignRequest
 from pybotters_like.credentials import ApisArgument, Credentials, load_apis
-from pybotters_like.errors import UnsignableBodyError
 
 if TYPE_CHECKING:
     from pybotters_like.ws import WebSocketApp
@@ -345,10 +344,7 @@ class Client:
         if credential is None or (entry.exempt is not None and entry.exempt(request)):
             return target, self._unsigned_kwargs(entry, data, body, structured, kwargs)
         if not encodable:
-            raise UnsignableBodyError(
-                f"cannot sign a request body of type {type(data).__name__} for host "
-                f"{entry.host}; pass a dict, list, str or bytes, or auth=None"
-            )
+            raise unsignable_body(data, entry.host)
         signed = entry.signer(request, credential, self._clock())
         out_headers = CIMultiDict(caller_headers) if caller_headers else CIMultiDict()
         out_headers.update(signed.headers)
@@ -356,8 +352,10 @@ class Client:
             out_headers["Content-Type"] = CONTENT_TYPES[entry.body_format]
         kwargs["headers"] = out_headers
         kwargs["data"] = signed.body
+        # Per-request middlewares replace the session's (aiohttp semantics); keep that.
+        chosen = kwargs.get("middlewares")
         kwargs["middlewares"] = (
-            *(kwargs.get("middlewares") or self._middlewares),
+            *(self._middlewares if chosen is None else chosen),
             _StripOnCrossOriginRedirect(signed.url.origin(), tuple(signed.headers)),
         )
         return signed.url, kwargs

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from pybotters_like.auth.types import BodyFormat
 from pybotters_like.errors import UnsignableBodyError
 
-__all__ = ["CONTENT_TYPES", "encode_body", "encode_form", "encode_json"]
+__all__ = ["CONTENT_TYPES", "encode_body", "encode_form", "encode_json", "unsignable_body"]
 
 CONTENT_TYPES: dict[BodyFormat, str] = {
     "json": "application/json",
@@ -56,7 +56,12 @@ def encode_body(data: object, body_format: BodyFormat, host: str) -> bytes:
         if body_format == "json":
             return encode_json(data)
         return encode_form(data)
-    raise UnsignableBodyError(
+    raise unsignable_body(data, host)
+
+
+def unsignable_body(data: object, host: str) -> UnsignableBodyError:
+    """The error for a body type no signature can cover (names the type and host)."""
+    return UnsignableBodyError(
         f"cannot sign a request body of type {type(data).__name__} for host {host}; "
         "pass a dict, list, str or bytes, or auth=None"
     )

@@ -292,3 +292,23 @@ async def test_yarl_url_accepted(recording_server: RecordingServer) -> None:
         await client.fetch("GET", URL(recording_server.url(JSON_HOST, "/u")), params={"k": "v"})
     assert recording_server.last.raw_path_qs == "/u?k=v"
     assert recording_server.last.headers["X-TEST-SIGN"] == expected_signature(recording_server.last)
+
+
+async def test_session_middlewares_wrap_signed_and_unsigned_requests(
+    recording_server: RecordingServer,
+) -> None:
+    seen: list[tuple[str, bool]] = []
+
+    async def observe(
+        request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+    ) -> aiohttp.ClientResponse:
+        seen.append((request.url.host or "", "X-TEST-SIGN" in request.headers))
+        return await handler(request)
+
+    async with make_client(middlewares=[observe]) as client:
+        await client.fetch("GET", recording_server.url(JSON_HOST, "/signed"))
+        await client.fetch("GET", recording_server.url("plain.client-test", "/plain"))
+        # An explicit per-request list replaces the session's, as in aiohttp.
+        await client.fetch("GET", recording_server.url(JSON_HOST, "/none"), middlewares=())
+    assert seen == [(JSON_HOST, True), ("plain.client-test", False)]
+    assert "X-TEST-SIGN" in recording_server.last.headers

@@ -1,0 +1,75 @@
+"""Stored items: read-only ``dict`` snapshots.
+
+This module owns :class:`StoreItem`, the type of every row a DataStore holds and hands
+out, and the ``Item`` alias used in signatures. It knows nothing about stores.
+
+Copy semantics (the whole story):
+
+- A row is copied once, shallowly, when it enters a store (``_insert``/``_update``), so
+  the caller's dict is never aliased by the store.
+- A stored item is never mutated afterwards: ``_update`` builds a new merged item
+  (copy-on-write) and swaps it in. Every item handed out by ``get``, ``find``,
+  iteration, ``_sorted`` or ``watch()`` is therefore a stable snapshot: it does not change
+  under the reader, and no copy is made when it is handed out.
+- A ``StoreItem`` is a real ``dict`` subclass (``isinstance(item, dict)``, ``json.dumps``,
+  ``item["price"]``, ``item.get``, ``dict(item)``, ``{**item}`` all work) whose mutating
+  methods raise :class:`~pybotters_like.errors.ReadOnlyItemError`. ``dict(item)``,
+  ``item.copy()``, ``copy.copy(item)`` and ``item | other`` give a plain, mutable dict.
+- Nested containers (a list inside an item) are shared, not copied: treat them as
+  read-only too.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, NoReturn
+
+from pybotters_like.errors import ReadOnlyItemError
+
+__all__ = ["Item", "StoreItem"]
+
+Item = dict[str, Any]
+"""The shape of a row as users pass it in and read it back (a plain ``dict``)."""
+
+
+def _read_only(*_args: Any, **_kwargs: Any) -> NoReturn:
+    raise ReadOnlyItemError(
+        "store items are read-only snapshots; use dict(item) for a mutable copy, "
+        "or the store's _update/_insert to change the store"
+    )
+
+
+class StoreItem(dict[str, Any]):
+    """A read-only ``dict`` holding one stored row.
+
+    Example::
+
+        item = store.get({"symbol": "BTCUSDT"})
+        item["price"]            # read like any dict
+        mine = dict(item)        # a mutable copy
+        mine["price"] = "1"      # fine; the store is unaffected
+    """
+
+    # ``_seq`` is the store's insertion sequence number: it lets indexes return rows
+    # in store order without a separate position map.
+    __slots__ = ("_seq",)
+    _seq: int
+
+    __setitem__ = _read_only
+    __delitem__ = _read_only
+    __ior__ = _read_only
+    clear = _read_only
+    pop = _read_only
+    popitem = _read_only
+    setdefault = _read_only
+    update = _read_only
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return copy.deepcopy(dict(self), memo)
+
+    def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
+        # pickles (and unpickles) as a plain dict
+        return (dict, (dict(self),))

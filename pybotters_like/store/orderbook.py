@@ -1,0 +1,417 @@
+"""``OrderBookStore``: a DataStore of price levels with per-symbol sorted sides and sync.
+
+This module owns the order-book base store exchange models subclass: rows are levels
+keyed by (symbol, side, price); each (symbol, side) is kept as sorted price levels, so
+``sorted(limit=N)`` walks N levels instead of sorting; snapshot replacement and batched
+diffs with sequence/checksum checks (rules in ``book_sync.py``); and the ``_MAXLEN``
+policy: a book's levels are never evicted. It knows no exchange: field names, side
+values, the checksum function and the sequence fields are supplied by the subclass.
+
+An out-of-sync symbol (gap, checksum mismatch, ``invalidate``) has its levels removed
+(with delete events) at once and ignores diffs until the next ``_replace_book``; so its
+stale book is never served by ``sorted``, ``find``, iteration or ``book()``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any, ClassVar
+
+from pybotters_like.store.book_sync import (
+    BookSyncStatus,
+    DiffOutcome,
+    ResyncRequest,
+    SymbolSync,
+    SyncState,
+    check_sequence,
+)
+from pybotters_like.store.change import StoreChange
+from pybotters_like.store.datastore import DataStore
+from pybotters_like.store.item import Item, StoreItem
+from pybotters_like.store.sorted_index import SortedIndex
+
+__all__ = ["BookView", "ChecksumFunction", "OrderBookStore", "ResyncListener"]
+
+logger = logging.getLogger(__name__)
+
+ResyncListener = Callable[[ResyncRequest], None]
+ChecksumFunction = Callable[["BookView"], object]
+
+
+class BookView:
+    """Read access to one symbol's book, best levels first."""
+
+    __slots__ = ("_store", "symbol")
+
+    def __init__(self, store: OrderBookStore, symbol: Hashable) -> None:
+        self._store = store
+        self.symbol = symbol
+
+    def asks(self, limit: int | None = None) -> list[StoreItem]:
+        """Ask levels, lowest price first."""
+        return self._store._side(self.symbol, True, limit)
+
+    def bids(self, limit: int | None = None) -> list[StoreItem]:
+        """Bid levels, highest price first."""
+        return self._store._side(self.symbol, False, limit)
+
+    @property
+    def status(self) -> BookSyncStatus:
+        """The symbol's sync status."""
+        return self._store.book_state(self.symbol)
+
+
+class OrderBookStore(DataStore):
+    """Price levels of one or more symbols, with sorted sides and sync hooks.
+
+    Subclass and set the field names and side values of the exchange::
+
+        class OrderBook(OrderBookStore):
+            _SYMBOL_KEY, _SIDE_KEY, _PRICE_KEY, _SIZE_KEY = "s", "S", "p", "v"
+            _ASK, _BID = "a", "b"
+
+            def _onmessage(self, msg: dict) -> None:
+                data = msg["data"]
+                rows = [{"s": data["s"], "S": side, "p": p, "v": v}
+                        for side in ("a", "b") for p, v in data[side]]
+                if msg["type"] == "snapshot":
+                    self._replace_book(data["s"], rows, sequence=data["u"])
+                else:
+                    self._apply_diff(data["s"], rows, sequence=data["u"])
+
+    Class attributes: ``_SYMBOL_KEY``, ``_SIDE_KEY``, ``_PRICE_KEY``, ``_SIZE_KEY``
+    (field names), ``_ASK``/``_BID`` (side values, also the keys ``sorted`` returns),
+    ``_CONTIGUOUS`` (sequence must step by exactly 1), ``_MAX_DEPTH`` (optional: keep
+    only the best N levels per side after each snapshot/diff). ``_MAXLEN`` is not
+    enforced by eviction: the book is bounded by the feed's depth, and evicting levels
+    of a live book would corrupt it; exceeding it is logged once.
+    """
+
+    _SYMBOL_KEY: ClassVar[str] = "symbol"
+    _SIDE_KEY: ClassVar[str] = "side"
+    _PRICE_KEY: ClassVar[str] = "price"
+    _SIZE_KEY: ClassVar[str] = "size"
+    _ASK: ClassVar[Any] = "asks"
+    _BID: ClassVar[Any] = "bids"
+    _CONTIGUOUS: ClassVar[bool] = False
+    _MAX_DEPTH: ClassVar[int | None] = None
+
+    def __init__(
+        self,
+        name: str | None = None,
+        keys: list[str] | None = None,
+        data: Iterable[Item] | None = None,
+    ) -> None:
+        if not keys and not self._KEYS:
+            keys = [self._SYMBOL_KEY, self._SIDE_KEY, self._PRICE_KEY]
+        self._sync: dict[Hashable, SymbolSync] = {}
+        self._resync_listeners: list[ResyncListener] = []
+        self.checksum_function: ChecksumFunction | None = None
+        self._book_spec = ((self._SYMBOL_KEY, self._SIDE_KEY), self._PRICE_KEY)
+        super().__init__(name, keys, data)
+
+    def _create_indexes(self) -> None:
+        self._add_sorted_index(*self._book_spec)
+
+    @property
+    def _book(self) -> SortedIndex:
+        return self._sorted_indexes[self._book_spec]
+
+    # ------------------------------------------------------------------ reading
+
+    def symbols(self) -> list[Hashable]:
+        """Symbols that currently have at least one level."""
+        groups = self._book.groups
+        return list(dict.fromkeys(key[0] for key, group in groups.items() if group.prices))
+
+    def _side(self, symbol: Hashable, ascending: bool, limit: int | None) -> list[StoreItem]:
+        state = self._sync.get(symbol)
+        if state is not None and state.state is SyncState.OUT_OF_SYNC:
+            return []
+        side = self._ASK if ascending else self._BID
+        return self._book.top((symbol, side), ascending, limit)
+
+    def book(self, symbol: Hashable) -> BookView:
+        """A read view of ``symbol``'s book (``asks(limit)``, ``bids(limit)``, ``status``)."""
+        return BookView(self, symbol)
+
+    def sorted(
+        self, query: Mapping[str, Any] | None = None, limit: int | None = None
+    ) -> dict[Any, list[StoreItem]]:
+        """``{ask: [lowest first], bid: [highest first]}``, each cut to ``limit``.
+
+        With ``{symbol_key: X}`` in the query (or a single symbol in the store) this
+        reads that symbol's sorted sides directly: O(limit). An out-of-sync symbol
+        returns empty sides. Other queries fall back to the generic ``_sorted``.
+        """
+        ask, bid = self._ASK, self._BID
+        symbol_key = self._SYMBOL_KEY
+        if query and symbol_key in query:
+            symbol = query[symbol_key]
+            rest = {k: v for k, v in query.items() if k != symbol_key} or None
+        elif not query:
+            symbols = self.symbols()
+            if not symbols:
+                return {ask: [], bid: []}
+            if len(symbols) > 1:
+                return self._sorted(self._SIDE_KEY, ask, bid, self._PRICE_KEY, None, limit)
+            symbol, rest = symbols[0], None
+        else:
+            return self._sorted(self._SIDE_KEY, ask, bid, self._PRICE_KEY, query, limit)
+        state = self._sync.get(symbol)
+        if state is not None and state.state is SyncState.OUT_OF_SYNC:
+            return {ask: [], bid: []}
+        book = self._book
+        try:
+            return {
+                ask: book.top((symbol, ask), True, limit, rest),
+                bid: book.top((symbol, bid), False, limit, rest),
+            }
+        except TypeError:  # unhashable symbol in the query
+            return {ask: [], bid: []}
+
+    # ------------------------------------------------------------------ sync state
+
+    def book_state(self, symbol: Hashable) -> BookSyncStatus:
+        """The sync status and counters of ``symbol``."""
+        return self._state(symbol).status()
+
+    def out_of_sync_symbols(self) -> list[Hashable]:
+        """Symbols waiting for a snapshot after a gap, mismatch or invalidation."""
+        return [s for s, st in self._sync.items() if st.state is SyncState.OUT_OF_SYNC]
+
+    def add_resync_listener(self, listener: ResyncListener) -> None:
+        """Call ``listener(ResyncRequest)`` whenever a symbol goes out of sync.
+
+        Listeners run synchronously inside the mutation; an exception is logged and
+        does not stop the store. Typically the exchange model re-subscribes or
+        re-fetches the snapshot from here.
+        """
+        self._resync_listeners.append(listener)
+
+    def remove_resync_listener(self, listener: ResyncListener) -> None:
+        """Undo :meth:`add_resync_listener`."""
+        self._resync_listeners.remove(listener)
+
+    def set_checksum_function(self, function: ChecksumFunction | None) -> None:
+        """Use ``function(BookView) -> value`` to verify ``checksum=`` of snapshots/diffs."""
+        self.checksum_function = function
+
+    def _state(self, symbol: Hashable) -> SymbolSync:
+        state = self._sync.get(symbol)
+        if state is None:
+            state = self._sync[symbol] = SymbolSync(symbol)
+        return state
+
+    def invalidate(self, symbol: Hashable | None = None, reason: str = "invalidated") -> None:
+        """Mark ``symbol`` (or every known symbol) out of sync: levels removed, resync asked.
+
+        Call it on reconnect (``reason="reconnect"``): diffs are then ignored until a
+        fresh snapshot goes through ``_replace_book``.
+        """
+        targets = [symbol] if symbol is not None else list({*self._sync, *self.symbols()})
+        for target in targets:
+            self._desync(self._state(target), reason, None, None)
+
+    def _desync(self, state: SymbolSync, reason: str, expected: object, received: object) -> None:
+        state.state = SyncState.OUT_OF_SYNC
+        state.last_sequence = None
+        state.resyncs_requested += 1
+        self._drop_symbol(state.symbol)
+        request = ResyncRequest(
+            self.name or type(self).__name__, state.symbol, reason, expected, received
+        )
+        logger.warning(
+            "order book out of sync store=%s symbol=%s reason=%s expected=%s received=%s",
+            request.store,
+            request.symbol,
+            reason,
+            expected,
+            received,
+        )
+        for listener in list(self._resync_listeners):
+            try:
+                listener(request)
+            except Exception:
+                logger.exception(
+                    "resync listener failed store=%s symbol=%s", request.store, request.symbol
+                )
+
+    def _drop_symbol(self, symbol: Hashable) -> None:
+        idents = self._symbol_idents(symbol)
+        if idents:
+            changes: list[StoreChange] | None = [] if self._streams else None
+            self._remove_idents(idents, changes)
+            self._commit(changes)
+
+    def _symbol_idents(self, symbol: Hashable) -> list[Hashable]:
+        groups = self._book.groups
+        idents: list[Hashable] = []
+        for side in (self._ASK, self._BID):
+            group = groups.get((symbol, side))
+            if group is not None:
+                for level in group.levels.values():
+                    idents.extend(level)
+        return idents
+
+    # ------------------------------------------------------------------ feeding
+
+    def _is_zero(self, row: Mapping[str, Any]) -> bool:
+        try:
+            return float(row[self._SIZE_KEY]) == 0.0
+        except (KeyError, TypeError, ValueError):
+            return False
+
+    def _replace_book(
+        self,
+        symbol: Hashable,
+        rows: Iterable[Item],
+        *,
+        sequence: int | None = None,
+        checksum: object = None,
+    ) -> DiffOutcome:
+        """Make ``rows`` the whole book of ``symbol`` (a snapshot) and mark it in sync.
+
+        Levels absent from ``rows`` are deleted, unchanged levels emit no event, rows
+        with a zero size are skipped. ``sequence`` becomes the book's last sequence.
+        Returns ``APPLIED`` or ``CHECKSUM_MISMATCH``.
+        """
+        getkey = self._getkey
+        assert getkey is not None
+        store = self._data
+        symbol_key = self._SYMBOL_KEY
+        is_zero = self._is_zero
+        seen: set[Hashable] = set()
+        changed: list[Item] = []
+        for row in rows:
+            try:
+                key = getkey(row)
+                old = store.get(key)
+                if row[symbol_key] != symbol:
+                    raise KeyError(symbol_key)
+            except (KeyError, TypeError, IndexError):
+                self._reject(row)
+                continue
+            if is_zero(row):
+                continue
+            seen.add(key)
+            if old is None or old != row:
+                changed.append(row)
+        changes: list[StoreChange] | None = [] if self._streams else None
+        stale = [ident for ident in self._symbol_idents(symbol) if ident not in seen]
+        n = self._remove_idents(stale, changes)
+        n += self._upsert_rows(changed, False, changes)
+        n += self._trim(symbol, changes)
+        if n:
+            self._commit(changes)
+        state = self._state(symbol)
+        state.state = SyncState.SYNCED
+        state.last_sequence = sequence
+        return self._verify(state, checksum)
+
+    def _apply_diff(
+        self,
+        symbol: Hashable,
+        rows: Iterable[Item],
+        *,
+        sequence: int | None = None,
+        first_sequence: int | None = None,
+        prev_sequence: int | None = None,
+        checksum: object = None,
+    ) -> DiffOutcome:
+        """Apply a batch of level changes to ``symbol``'s synced book.
+
+        Rows with a zero size delete their level; others insert or update it. The
+        sequence arguments are checked first (``book_sync.check_sequence``): a stale
+        diff is dropped, a gap drops the book and requests a resync. Diffs for a
+        symbol without a valid snapshot are dropped (``NOT_SYNCED``). After applying,
+        ``checksum`` (if given and a checksum function is set) is verified.
+        """
+        state = self._sync.get(symbol)
+        if state is None or state.state is not SyncState.SYNCED:
+            self._state(symbol).unsynced_dropped += 1
+            return DiffOutcome.NOT_SYNCED
+        outcome = check_sequence(
+            state.last_sequence,
+            sequence,
+            first_sequence,
+            prev_sequence,
+            contiguous=self._CONTIGUOUS,
+        )
+        if outcome is DiffOutcome.STALE:
+            state.stale_dropped += 1
+            return outcome
+        if outcome is DiffOutcome.GAP:
+            state.gaps += 1
+            expected = state.last_sequence
+            self._desync(
+                state, "gap", expected, sequence if prev_sequence is None else prev_sequence
+            )
+            return outcome
+        deletes: list[Item] = []
+        upserts: list[Item] = []
+        is_zero = self._is_zero
+        for row in rows:
+            (deletes if is_zero(row) else upserts).append(row)
+        changes: list[StoreChange] | None = [] if self._streams else None
+        n = 0
+        if deletes:
+            n += self._delete_rows(deletes, changes)
+        if upserts:
+            n += self._upsert_rows(upserts, True, changes)
+        n += self._trim(symbol, changes)
+        if n:
+            self._commit(changes)
+        if sequence is not None:
+            state.last_sequence = sequence
+        return self._verify(state, checksum)
+
+    def _delete_rows(self, rows: list[Item], changes: list[StoreChange] | None) -> int:
+        getkey = self._getkey
+        assert getkey is not None
+        keys = []
+        for row in rows:
+            try:
+                keys.append(getkey(row))
+            except (KeyError, TypeError, IndexError):
+                self._reject(row)
+        return self._remove_idents(keys, changes)
+
+    def _verify(self, state: SymbolSync, checksum: object) -> DiffOutcome:
+        function = self.checksum_function
+        if checksum is None or function is None:
+            return DiffOutcome.APPLIED
+        computed = function(BookView(self, state.symbol))
+        if computed == checksum:
+            return DiffOutcome.APPLIED
+        state.checksum_failures += 1
+        self._desync(state, "checksum", checksum, computed)
+        return DiffOutcome.CHECKSUM_MISMATCH
+
+    def _trim(self, symbol: Hashable, changes: list[StoreChange] | None) -> int:
+        depth = self._MAX_DEPTH
+        if depth is None:
+            return 0
+        groups = self._book.groups
+        worst: list[Hashable] = []
+        for side, ascending in ((self._ASK, True), (self._BID, False)):
+            group = groups.get((symbol, side))
+            if group is None or len(group.prices) <= depth:
+                continue
+            prices = (
+                group.prices[depth:] if ascending else group.prices[: len(group.prices) - depth]
+            )
+            for price in prices:
+                worst.extend(group.levels[price])
+        return self._remove_idents(worst, changes) if worst else 0
+
+    def _evict(self, changes: list[StoreChange] | None) -> int:
+        """Never evict levels of a live book; only report that ``_MAXLEN`` is exceeded."""
+        self.health.warn_once(
+            "book_over_maxlen",
+            "order book holds %d levels, more than _MAXLEN=%d; levels are never evicted",
+            len(self._data),
+            self._MAXLEN,
+        )
+        return 0

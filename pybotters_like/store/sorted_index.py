@@ -1,0 +1,204 @@
+"""Numerically sorted views of a store, grouped by one or more fields.
+
+This module owns :class:`SortedIndex`: for each group value (e.g. ``side``, or
+``(symbol, side)`` for an order book) a sorted list of distinct ``float(row[sort_field])``
+levels, each holding the identities of its rows in arrival order. The store keeps it in
+step with every mutation, so a top-N read walks N levels from one end instead of sorting
+the whole store (pybotters re-sorts everything on every call).
+
+A row whose group fields are missing is not part of any group. A row whose sort value
+cannot be read as a finite-or-infinite float (``float()`` fails, or NaN) is reported via
+``StoreHealth`` (reason ``unsortable``) and left out of the sorted view; it stays in the
+store.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from operator import itemgetter
+from typing import Any
+
+from pybotters_like.store.health import UNSORTABLE, StoreHealth
+from pybotters_like.store.item import StoreItem
+
+__all__ = ["SortedGroup", "SortedIndex"]
+
+_MISSING: Any = object()
+_NAN = float("nan")
+
+
+class SortedGroup:
+    """The rows of one group, as ascending distinct levels."""
+
+    __slots__ = ("dirty", "levels", "prices")
+
+    def __init__(self) -> None:
+        self.prices: list[float] = []
+        self.levels: dict[float, dict[Hashable, None]] = {}
+        self.dirty: set[float] = set()
+
+    def __len__(self) -> int:
+        return len(self.levels)
+
+    def idents(self, ascending: bool, data: dict[Hashable, StoreItem]) -> Iterator[Hashable]:
+        """Row identities from the best end: low to high if ``ascending``."""
+        levels = self.levels
+        prices = self.prices if ascending else reversed(self.prices)
+        dirty = self.dirty
+        for price in prices:
+            level = levels[price]
+            if dirty and price in dirty:
+                self._reorder(price, data)
+                level = levels[price]
+            yield from level
+
+    def _reorder(self, price: float, data: dict[Hashable, StoreItem]) -> None:
+        self.dirty.discard(price)
+        level = self.levels[price]
+        self.levels[price] = dict.fromkeys(sorted(level, key=lambda i: data[i]._seq))
+
+
+class SortedIndex:
+    """Group -> rows sorted by ``float(row[sort_field])``.
+
+    ``group_fields`` is one field name or a tuple of them (the group value is then a
+    tuple, as ``operator.itemgetter`` returns).
+    """
+
+    __slots__ = (
+        "_data",
+        "_group_of",
+        "_health",
+        "_placed",
+        "_sort_field",
+        "fields",
+        "group_fields",
+        "groups",
+    )
+
+    def __init__(
+        self,
+        group_fields: str | tuple[str, ...],
+        sort_field: str,
+        data: dict[Hashable, StoreItem],
+        health: StoreHealth,
+    ) -> None:
+        self.group_fields = group_fields
+        names = (group_fields,) if isinstance(group_fields, str) else group_fields
+        self.fields = frozenset((*names, sort_field))
+        self._group_of: Callable[[Mapping[str, Any]], Any] = itemgetter(*names)
+        self._sort_field = sort_field
+        self._data = data
+        self._health = health
+        self.groups: dict[Any, SortedGroup] = {}  # groups are kept even when emptied
+        self._placed: dict[Hashable, tuple[SortedGroup, float]] = {}
+        for ident, item in data.items():
+            self.add(ident, item)
+
+    def add(self, ident: Hashable, item: StoreItem, in_order: bool = True) -> None:
+        """File a row."""
+        try:
+            group_value = self._group_of(item)
+            price = float(item[self._sort_field])
+        except KeyError:
+            return  # not part of any group
+        except (TypeError, ValueError):
+            price = _NAN
+        if price != price:
+            self._health.reject(UNSORTABLE, self._sort_field, item)
+            return
+        groups = self.groups
+        try:
+            group = groups.get(group_value)
+        except TypeError:
+            return  # unhashable group value: already reported if it is a key field
+        if group is None:
+            group = groups[group_value] = SortedGroup()
+        self._placed[ident] = (group, price)
+        levels = group.levels
+        level = levels.get(price)
+        if level is None:
+            prices = group.prices
+            prices.insert(bisect_left(prices, price), price)
+            levels[price] = {ident: None}
+        else:
+            if not in_order and level:
+                last = next(reversed(level))
+                if self._data[last]._seq > self._data[ident]._seq:
+                    group.dirty.add(price)
+            level[ident] = None
+
+    def remove(self, ident: Hashable, item: StoreItem) -> None:
+        """Forget a row."""
+        placed = self._placed.pop(ident, None)
+        if placed is None:
+            return  # never filed
+        group, price = placed
+        levels = group.levels
+        level = levels[price]
+        del level[ident]
+        if not level:
+            del levels[price]
+            if group.dirty:
+                group.dirty.discard(price)
+            prices = group.prices
+            del prices[bisect_left(prices, price)]
+
+    def replace(self, ident: Hashable, old: Mapping[str, Any], new: StoreItem) -> None:
+        """Refile a row whose group or sort field may have changed."""
+        placed = self._placed.get(ident)
+        try:
+            group_value = self._group_of(new)
+            price = float(new[self._sort_field])
+            if (
+                placed is not None
+                and placed[1] == price
+                and self.groups.get(group_value) is placed[0]
+            ):
+                return
+        except (KeyError, TypeError, ValueError):
+            pass
+        self.remove(ident, new)
+        self.add(ident, new, in_order=False)
+
+    def top(
+        self,
+        group_value: Any,
+        ascending: bool,
+        limit: int | None = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> list[StoreItem]:
+        """Up to ``limit`` rows of one group from its best end, optionally filtered."""
+        try:
+            group = self.groups.get(group_value)
+        except TypeError:
+            return []
+        if group is None:
+            return []
+        data = self._data
+        if not query and limit is None and not group.dirty:
+            levels = group.levels
+            prices = group.prices if ascending else reversed(group.prices)
+            return [data[i] for p in prices for i in levels[p]]
+        out: list[StoreItem] = []
+        if limit is not None and limit <= 0:
+            return out
+        conditions = list(query.items()) if query else None
+        for ident in group.idents(ascending, data):
+            item = data[ident]
+            if conditions is not None and not _matches(item, conditions):
+                continue
+            out.append(item)
+            if limit is not None and len(out) >= limit:
+                break
+        return out
+
+
+def _matches(item: StoreItem, conditions: list[tuple[str, Any]]) -> bool:
+    get = dict.get
+    for field, value in conditions:
+        got = get(item, field, _MISSING)
+        if got is _MISSING or got != value:
+            return False
+    return True
