@@ -283,8 +283,8 @@ async def test_manual_heartbeat_reconnects_until_a_pong_arrives(ws_server, make_
     await within(app.heartbeat(timeout=0.2))
     event = events.get_nowait()
     assert event.reason == "manual heartbeat: no PONG within 0.2s"
-    assert server.count == 2
-    assert app.health().connects == 2
+    assert server.count >= 2  # 2 unless a loaded machine also misses the second PONG
+    assert app.health().connects == server.count
 
 
 async def test_stale_connection_is_dropped_and_redialled(ws_server, make_app):
