@@ -213,6 +213,7 @@ class WebSocketApp:
         self._serve_task: asyncio.Task[tuple[str, BaseException | None]] | None = None
         self._drop_reason: str | None = None
         self._serve_ready = False
+        self._final_event: DisconnectEvent | None = None
 
         try:
             loop = asyncio.get_running_loop()
@@ -361,6 +362,11 @@ class WebSocketApp:
                     await self._sleep(delay)
                 else:
                     await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            final, self._final_event = self._final_event, None
+            if final is not None:
+                await self._emit(self._on_disconnect, final)
+            raise
         finally:
             self._state = "closed"
             self._stopped.set()
@@ -436,6 +442,15 @@ class WebSocketApp:
             self._ready.clear()
             self._down_since = self._clock()
             self._dials_since_down = 0
+            if self._stopping:
+                self._final_event = DisconnectEvent(
+                    url=_public_url(url),
+                    reason="closed by app",
+                    connected=True,
+                    uptime=max(0.0, self._down_since - connected_at),
+                    error=None,
+                    next_delay=None,
+                )
             await self._close_raw(raw)
         uptime = max(0.0, self._clock() - connected_at)
         ready = self._serve_ready

@@ -92,7 +92,8 @@ class DisconnectEvent:
         url: The URL (query removed).
         reason: Human-readable cause, e.g. ``"closed by server (code 1000)"``,
             ``"heartbeat: no PONG"``, ``"login rejected: ..."``,
-            ``"connect failed: ..."``, ``"stale: no message for 30s"``.
+            ``"connect failed: ..."``, ``"stale: no message for 30s"``,
+            ``"closed by app"`` (from :meth:`WebSocketApp.close`).
         connected: False when the handshake itself failed.
         uptime: Seconds the connection was open (0 when it never opened).
         error: The exception behind the disconnect, if any.

@@ -53,6 +53,19 @@ async def test_connect_disconnect_reconnect_events(ws_server, make_app, clock: F
     assert again == ReconnectEvent(url=server.url("/ws"), attempts=1, downtime=pytest.approx(2.5))
 
 
+async def test_close_fires_a_final_disconnect_event(ws_server, make_app, clock: FakeClock):
+    server = await ws_server()
+    events: list[DisconnectEvent] = []
+    app = make_app(server.url(), on_disconnect=events.append)
+    await within(app)
+    clock.advance(4.0)
+    await within(app.close())
+    assert len(events) == 1
+    assert events[0].reason == "closed by app"
+    assert events[0].next_delay is None
+    assert events[0].uptime == pytest.approx(4.0)
+
+
 async def test_failing_callback_does_not_stop_the_app(ws_server, make_app, caplog):
     server = await ws_server()
 
