@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 import aiohttp
 from aiohttp import WSMsgType
+from multidict import CIMultiDict
 from yarl import URL
 
 from pybotters_like.auth.primitives import system_clock
@@ -49,6 +50,7 @@ from pybotters_like.ws.health import (
 )
 from pybotters_like.ws.hooks import AppPing, WsHostHooks, lookup_ws_hooks
 from pybotters_like.ws.login import perform_login
+from pybotters_like.ws.upgrade import upgrade_headers
 
 __all__ = ["WebSocketApp"]
 
@@ -391,7 +393,7 @@ class WebSocketApp:
         self._dials_since_down += 1
         try:
             raw = await self._session.ws_connect(
-                url, autoping=False, heartbeat=self._heartbeat, **self._ws_kwargs
+                url, autoping=False, heartbeat=self._heartbeat, **self._dial_kwargs(url)
             )
         except Exception as exc:
             return _Outcome(False, f"connect failed: {type(exc).__name__}: {exc}", exc)
@@ -641,6 +643,17 @@ class WebSocketApp:
             error=outcome.error,
             next_delay=delay,
         )
+
+    def _dial_kwargs(self, url: URL) -> dict[str, Any]:
+        """aiohttp ws_connect kwargs, plus signed upgrade headers where the host wants them."""
+        if not self._auth_enabled:
+            return self._ws_kwargs
+        signed = upgrade_headers(url, self._credentials, self._clock())
+        if not signed:
+            return self._ws_kwargs
+        headers = CIMultiDict(self._ws_kwargs.get("headers") or {})
+        headers.update(signed)
+        return {**self._ws_kwargs, "headers": headers}
 
     def _credential_for(self, hooks: WsHostHooks | None) -> Credential | None:
         if not self._auth_enabled or hooks is None or hooks.credential is None:
