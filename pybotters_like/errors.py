@@ -65,3 +65,18 @@ class WebSocketLoginError(WebSocketError):
 
 class DataStoreError(PybottersLikeError):
     """A DataStore was used in a way it does not support."""
+
+
+class ReadOnlyItemError(DataStoreError, TypeError):
+    """A stored item (a read-only snapshot) was mutated; copy it with ``dict(item)`` first."""
+
+
+class StoreStreamOverflowError(DataStoreError):
+    """A ``watch()`` stream with ``overflow="error"`` fell behind and dropped changes.
+
+    The stream keeps working after this is raised; the consumer should re-read the
+    store (its current state is always complete) and continue.
+    """
+
+
+__all__ += ["ReadOnlyItemError", "StoreStreamOverflowError"]

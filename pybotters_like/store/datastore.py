@@ -304,6 +304,8 @@ class DataStore:
             try:
                 key = getkey(row)
                 old = store.pop(key, None)
+                if old is None and not store:
+                    hash(key)  # pop() on an empty dict skips hashing
             except _LOOKUP_ERRORS:
                 self._reject(row)
                 continue

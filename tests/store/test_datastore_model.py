@@ -1,0 +1,233 @@
+"""Model-based tests of DataStore: every mutation against a plain-dict model.
+
+The machine drives a small-capacity store with batches of well-formed and malformed
+rows (missing keys, unhashable keys, 1 / 1.0 / True keys) and checks after every step
+that rows, order, ``get``, ``find`` (index-backed), ``_sorted`` and the ``watch()`` event
+stream all agree with a model written with nothing but dicts and lists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from pybotters_like import DataStore
+
+MAXLEN = 6
+KEYS = ("k1", "k2")
+
+key_values = st.sampled_from([0, 1, 1.0, True, 2, "1", "x"])
+sides = st.sampled_from(["a", "b", "c"])
+prices = st.sampled_from(["1", "1.0", "2", "10", "0.5", "-3"])
+small = st.sampled_from([0, 1, 2, "v"])
+
+
+@st.composite
+def rows(draw: Any, keyed: bool = True) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for field in KEYS:
+        choice = draw(st.integers(0, 19))
+        if choice == 0:
+            continue  # missing key field
+        row[field] = [1] if choice == 1 else draw(key_values)  # [1]: unhashable
+    for field, values in (("side", sides), ("p", prices), ("v", small)):
+        if draw(st.booleans()) or field == "p":
+            row[field] = draw(values)
+    return row
+
+
+queries = st.dictionaries(
+    st.sampled_from(["k1", "side", "p", "v", "absent"]),
+    st.one_of(key_values, sides, prices, small, st.just([1])),
+    min_size=1,
+    max_size=2,
+)
+
+
+def model_key(row: dict[str, Any]) -> tuple[Any, ...] | None:
+    if not all(field in row for field in KEYS):
+        return None
+    key = tuple(row[field] for field in KEYS)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def brute_find(items: list[dict[str, Any]], query: dict[str, Any]) -> list[dict[str, Any]]:
+    return [it for it in items if all(k in it and it[k] == v for k, v in query.items())]
+
+
+def brute_sorted(items: list[dict[str, Any]], side: str, desc: bool) -> list[dict[str, Any]]:
+    chosen = [it for it in items if it.get("side") == side and "p" in it]
+    return sorted(chosen, key=lambda it: float(it["p"]), reverse=desc)
+
+
+class KeyedStoreMachine(RuleBasedStateMachine):
+    """A keyed store (keys k1, k2) with _MAXLEN 6 against an ordered dict."""
+
+    @initialize()
+    def setup(self) -> None:
+        class Small(DataStore):
+            _MAXLEN = MAXLEN
+
+        self.store = Small(keys=list(KEYS))
+        self.model: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.stream = self.store.watch()
+        self.replica: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.rejected = 0
+
+    def _evict(self) -> None:
+        while len(self.model) > MAXLEN:
+            del self.model[next(iter(self.model))]
+
+    @rule(batch=st.lists(rows(), max_size=5))
+    def insert(self, batch: list[dict[str, Any]]) -> None:
+        for row in batch:
+            key = model_key(row)
+            if key is None:
+                self.rejected += 1
+                continue
+            self.model[key] = dict(row)
+        self._evict()
+        self.store._insert(batch)
+
+    @rule(batch=st.lists(rows(), max_size=5))
+    def update(self, batch: list[dict[str, Any]]) -> None:
+        for row in batch:
+            key = model_key(row)
+            if key is None:
+                self.rejected += 1
+                continue
+            if key in self.model:
+                self.model[key].update(row)
+            else:
+                self.model[key] = dict(row)
+        self._evict()
+        self.store._update(batch)
+
+    @rule(batch=st.lists(rows(), max_size=5))
+    def delete(self, batch: list[dict[str, Any]]) -> None:
+        for row in batch:
+            key = model_key(row)
+            if key is None:
+                self.rejected += 1
+                continue
+            self.model.pop(key, None)
+        self.store._delete(batch)
+
+    @precondition(lambda self: self.model)
+    @rule(data=st.data())
+    def pop(self, data: st.DataObject) -> None:
+        key = data.draw(st.sampled_from(list(self.model)))
+        want = self.model.pop(key)
+        got = self.store._pop(dict(zip(KEYS, key, strict=True)))
+        assert got == want
+
+    @rule(query=queries)
+    def find_and_delete(self, query: dict[str, Any]) -> None:
+        want = brute_find(list(self.model.values()), query)
+        for key, row in list(self.model.items()):
+            if row in want:
+                del self.model[key]
+        assert self.store._find_and_delete(query) == want
+
+    @rule()
+    def clear(self) -> None:
+        self.model.clear()
+        self.store._clear()
+
+    @rule(query=queries)
+    def find(self, query: dict[str, Any]) -> None:
+        assert self.store.find(query) == brute_find(list(self.model.values()), query)
+
+    @invariant()
+    def rows_and_order_match(self) -> None:
+        assert list(self.store) == list(self.model.values())
+        assert list(reversed(self.store)) == list(reversed(self.model.values()))
+        assert len(self.store) == len(self.model)
+
+    @invariant()
+    def get_matches(self) -> None:
+        for key, row in self.model.items():
+            assert self.store.get(dict(zip(KEYS, key, strict=True))) == row
+
+    @invariant()
+    def sorted_matches_brute_force(self) -> None:
+        got = self.store._sorted("side", "a", "b", "p")
+        items = list(self.model.values())
+        assert got == {"a": brute_sorted(items, "a", False), "b": brute_sorted(items, "b", True)}
+        top = self.store._sorted("side", "a", "b", "p", query={"v": 1}, limit=2)
+        assert top["a"] == brute_find(brute_sorted(items, "a", False), {"v": 1})[:2]
+
+    @invariant()
+    def events_replay_to_the_same_rows(self) -> None:
+        while (change := self.stream.get_nowait()) is not None:
+            key = tuple(change.data[field] for field in KEYS)
+            if change.operation == "delete":
+                del self.replica[key]
+            else:
+                self.replica[key] = dict(change.data)
+        assert self.replica == self.model
+
+    @invariant()
+    def rejected_rows_are_counted(self) -> None:
+        assert self.store.health.total_rejected == self.rejected
+
+
+class KeylessStoreMachine(RuleBasedStateMachine):
+    """A keyless store with _MAXLEN 6 against a list."""
+
+    @initialize()
+    def setup(self) -> None:
+        class Small(DataStore):
+            _MAXLEN = MAXLEN
+
+        self.store = Small()
+        self.model: list[dict[str, Any]] = []
+        self.stream = self.store.watch()
+        self.replica: list[Any] = []
+
+    @rule(batch=st.lists(rows(), max_size=5), op=st.sampled_from(["_insert", "_update"]))
+    def append(self, batch: list[dict[str, Any]], op: str) -> None:
+        self.model.extend(dict(row) for row in batch)
+        del self.model[: max(0, len(self.model) - MAXLEN)]
+        getattr(self.store, op)(batch)
+
+    @rule(batch=st.lists(rows(), max_size=3))
+    def delete_is_a_no_op(self, batch: list[dict[str, Any]]) -> None:
+        self.store._delete(batch)
+
+    @rule(query=queries)
+    def remove_found(self, query: dict[str, Any]) -> None:
+        found = self.store._find_with_uuid(query)
+        self.store._remove(list(found))
+        self.model = [row for row in self.model if row not in brute_find(self.model, query)]
+
+    @rule(query=queries)
+    def find(self, query: dict[str, Any]) -> None:
+        assert self.store.find(query) == brute_find(self.model, query)
+
+    @invariant()
+    def rows_match(self) -> None:
+        assert list(self.store) == self.model
+
+    @invariant()
+    def events_replay_to_the_same_rows(self) -> None:
+        while (change := self.stream.get_nowait()) is not None:
+            if change.operation == "delete":
+                index = next(i for i, it in enumerate(self.replica) if it is change.data)
+                del self.replica[index]
+            else:
+                self.replica.append(change.data)
+        assert self.replica == self.model
+
+
+TestKeyedStore = KeyedStoreMachine.TestCase
+TestKeyedStore.settings = settings(max_examples=150, stateful_step_count=30, deadline=None)
+TestKeylessStore = KeylessStoreMachine.TestCase
+TestKeylessStore.settings = settings(max_examples=80, stateful_step_count=30, deadline=None)
