@@ -1,20 +1,25 @@
-"""Stored items: read-only ``dict`` snapshots.
+"""Stored items: read-only ``dict`` subclasses, and the copy semantics of the store.
 
 This module owns :class:`StoreItem`, the type of every row a DataStore holds and hands
 out, and the ``Item`` alias used in signatures. It knows nothing about stores.
 
 Copy semantics (the whole story):
 
-- A row is copied once, shallowly, when it enters a store (``_insert``/``_update``), so
-  the caller's dict is never aliased by the store.
-- A stored item is never mutated afterwards: ``_update`` builds a new merged item
-  (copy-on-write) and swaps it in. Every item handed out by ``get``, ``find``,
-  iteration, ``_sorted`` or ``watch()`` is therefore a stable snapshot: it does not change
-  under the reader, and no copy is made when it is handed out.
-- A ``StoreItem`` is a real ``dict`` subclass (``isinstance(item, dict)``, ``json.dumps``,
-  ``item["price"]``, ``item.get``, ``dict(item)``, ``{**item}`` all work) whose mutating
-  methods raise :class:`~pybotters_like.errors.ReadOnlyItemError`. ``dict(item)``,
-  ``item.copy()``, ``copy.copy(item)`` and ``item | other`` give a plain, mutable dict.
+- A row is copied once, shallowly, when it enters a store (``_insert``/``_update`` of a
+  new key), so the caller's dict (often a parsed message shared by several handlers) is
+  never aliased by the store.
+- Items handed out by ``get``, ``find``, iteration and ``_sorted`` are the stored items
+  themselves: no copy on read. Users cannot change them: a ``StoreItem`` is a real
+  ``dict`` subclass (``isinstance(item, dict)``, ``json.dumps``, ``item["price"]``,
+  ``item.get``, ``dict(item)``, ``{**item}`` all work) whose mutating methods raise
+  :class:`~pybotters_like.errors.ReadOnlyItemError`. ``dict(item)``, ``item.copy()``,
+  ``copy.copy(item)`` and ``item | other`` give a plain, mutable dict.
+- The store itself merges ``_update`` rows into the stored item in place (as pybotters
+  does, and without an allocation), so an item you hold shows later updates of that
+  row. Take ``dict(item)`` if you need a value frozen in time. An item removed from the
+  store (deleted, evicted, replaced by ``_insert``) never changes again.
+- ``watch()`` changes carry snapshots: one shallow copy per change (not per stream),
+  shared by every stream, never updated afterwards.
 - Nested containers (a list inside an item) are shared, not copied: treat them as
   read-only too.
 """

@@ -282,22 +282,24 @@ class OrderBookStore(DataStore):
         store = self._data
         symbol_key = self._SYMBOL_KEY
         is_zero = self._is_zero
-        seen: set[Hashable] = set()
-        changed: list[Item] = []
+        final: dict[Hashable, Item | None] = {}  # last row per level wins
         for row in rows:
             try:
                 key = getkey(row)
-                old = store.get(key)
-                if row[symbol_key] != symbol:
-                    raise KeyError(symbol_key)
+                hash(key)
             except (KeyError, TypeError, IndexError):
                 self._reject(row)
                 continue
-            if is_zero(row):
+            if row[symbol_key] != symbol:
+                self.health.reject("symbol_mismatch", symbol_key, row)
                 continue
-            seen.add(key)
-            if old is None or old != row:
-                changed.append(row)
+            final[key] = None if is_zero(row) else row
+        seen = {key for key, row in final.items() if row is not None}
+        changed = [
+            row
+            for key, row in final.items()
+            if row is not None and ((old := store.get(key)) is None or old != row)
+        ]
         changes: list[StoreChange] | None = [] if self._streams else None
         stale = [ident for ident in self._symbol_idents(symbol) if ident not in seen]
         n = self._remove_idents(stale, changes)
@@ -349,23 +351,31 @@ class OrderBookStore(DataStore):
                 state, "gap", expected, sequence if prev_sequence is None else prev_sequence
             )
             return outcome
-        deletes: list[Item] = []
-        upserts: list[Item] = []
-        is_zero = self._is_zero
-        for row in rows:
-            (deletes if is_zero(row) else upserts).append(row)
         changes: list[StoreChange] | None = [] if self._streams else None
         n = 0
-        if deletes:
-            n += self._delete_rows(deletes, changes)
-        if upserts:
-            n += self._upsert_rows(upserts, True, changes)
+        run: list[Item] = []  # consecutive rows of one kind, applied in order
+        run_deletes = False
+        is_zero = self._is_zero
+        for row in rows:
+            zero = is_zero(row)
+            if zero is not run_deletes and run:
+                n += self._apply_run(run, run_deletes, changes)
+                run = []
+            run_deletes = zero
+            run.append(row)
+        if run:
+            n += self._apply_run(run, run_deletes, changes)
         n += self._trim(symbol, changes)
         if n:
             self._commit(changes)
         if sequence is not None:
             state.last_sequence = sequence
         return self._verify(state, checksum)
+
+    def _apply_run(self, rows: list[Item], deletes: bool, changes: list[StoreChange] | None) -> int:
+        if deletes:
+            return self._delete_rows(rows, changes)
+        return self._upsert_rows(rows, True, changes)
 
     def _delete_rows(self, rows: list[Item], changes: list[StoreChange] | None) -> int:
         getkey = self._getkey
