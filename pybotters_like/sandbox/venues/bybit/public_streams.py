@@ -164,12 +164,8 @@ class PublicStreams:
         for old, new, reverse in ((old_bids, stream.bids, True), (old_asks, stream.asks, False)):
             diff = {p: q for p, q in new.items() if old.get(p) != q}
             diff.update({p: 0 for p in old if p not in new})
-            sides.append(
-                [
-                    [inst.price_str(p), inst.qty_str(q)]
-                    for p, q in sorted(diff.items(), reverse=reverse)
-                ]
-            )
+            ordered = sorted(diff.items(), reverse=reverse)
+            sides.append([[inst.price_str(p), inst.qty_str(q) if q else "0"] for p, q in ordered])
         if not sides[0] and not sides[1]:
             stream.u -= 1  # nothing visible changed at this depth: no message, no id
             return
