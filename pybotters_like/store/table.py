@@ -1,0 +1,289 @@
+"""The row table under every DataStore: identity, storage, indexes, raw mutations.
+
+This module owns how rows are filed (identity = the key tuple itself; keyless rows get
+an increasing integer), the secondary indexes that are kept in step with every
+mutation (including ``_MAXLEN`` eviction), rejection of malformed rows, and handing
+change batches to waiters and streams. The pybotters-compatible methods built on it
+live in ``datastore.py``. No I/O, no exchange knowledge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from itertools import islice
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+
+from pybotters_like.store.change import StoreChange, StoreStream, Waiters
+from pybotters_like.store.field_index import FieldIndex
+from pybotters_like.store.health import NOT_A_MAPPING, StoreHealth, diagnose_row
+from pybotters_like.store.item import Item, StoreItem
+from pybotters_like.store.sorted_index import SortedIndex
+
+if TYPE_CHECKING:
+    from pybotters_like.store.datastore import DataStore
+
+__all__ = ["RowTable"]
+
+_LOOKUP_ERRORS = (KeyError, TypeError, IndexError)
+_dict_update = dict.update
+
+
+class _Index(Protocol):
+    def add(self, ident: Hashable, item: StoreItem) -> None: ...
+    def remove(self, ident: Hashable, item: StoreItem) -> None: ...
+    def replace(self, ident: Hashable, old: StoreItem, new: StoreItem) -> None: ...
+
+
+class RowTable:
+    """Rows filed by identity, with indexes; the engine of :class:`DataStore`."""
+
+    _MAXLEN: ClassVar[int] = 9999
+
+    def __init__(self, name: str | None, keys: tuple[str, ...]) -> None:
+        self.name = name
+        self._keys = keys
+        self._getkey: Callable[[Any], Hashable] | None = itemgetter(*keys) if keys else None
+        self._data: dict[Hashable, StoreItem] = {}
+        self._seq = 0  # next insertion sequence number (and keyless identity)
+        self._low = 0  # keyless: no live identity is below this
+        self._field_indexes: dict[str, FieldIndex] = {}
+        self._sorted_indexes: dict[tuple[Any, str], SortedIndex] = {}
+        self._hooks: list[_Index] = []
+        # bound methods of the hooks, refreshed when hooks change (hot-loop friendly)
+        self._adders: list[Callable[[Hashable, StoreItem], None]] = []
+        self._removers: list[Callable[[Hashable, StoreItem], None]] = []
+        self._sensitive: frozenset[str] = frozenset()
+        self._waiters = Waiters()
+        self._streams: list[StoreStream] = []
+        self.health = StoreHealth(name or type(self).__name__)
+
+    def _find_idents(self, query: Mapping[str, Any]) -> Iterable[Hashable]:
+        buckets = []
+        for field, value in query.items():
+            index = self._field_indexes.get(field)
+            if index is None:
+                index = self._add_index(FieldIndex(field, self._data), field)
+            bucket = index.lookup(value)
+            if bucket is None:  # unhashable query value
+                return self._scan(query)
+            if not bucket:
+                return ()
+            buckets.append(bucket)
+        if len(buckets) == 1:
+            return buckets[0]
+        buckets.sort(key=len)
+        first, *rest = buckets
+        if len(rest) == 1:
+            other = rest[0]
+            return [ident for ident in first if ident in other]
+        return [ident for ident in first if all(ident in b for b in rest)]
+
+    def _scan(self, query: Mapping[str, Any]) -> list[Hashable]:
+        conditions = list(query.items())
+        missing = object()
+        return [
+            ident
+            for ident, item in self._data.items()
+            if all(dict.get(item, k, missing) == v for k, v in conditions)
+        ]
+
+    # ------------------------------------------------------------------ indexes
+
+    def _create_indexes(self) -> None:
+        """Hook for subclasses: create indexes before the initial ``data`` is inserted."""
+
+    def _add_sorted_index(self, group_fields: str | tuple[str, ...], sort_key: str) -> SortedIndex:
+        """The sorted index of (``group_fields``, ``sort_key``), created if needed."""
+        spec = (group_fields, sort_key)
+        index = self._sorted_indexes.get(spec)
+        if index is None:
+            index = SortedIndex(group_fields, sort_key, self._data, self.health)
+            self._sorted_indexes[spec] = index
+            self._add_hook(index)
+        return index
+
+    def create_index(self, field: str) -> None:
+        """Index ``field`` for ``find`` now (it is otherwise built on first query)."""
+        if field not in self._field_indexes:
+            self._add_index(FieldIndex(field, self._data), field)
+
+    def drop_index(self, field: str) -> None:
+        """Stop maintaining the ``find`` index of ``field`` (rebuilt if queried again)."""
+        index = self._field_indexes.pop(field, None)
+        if index is not None:
+            self._hooks.remove(index)
+            self._recompute_sensitive()
+
+    @property
+    def indexed_fields(self) -> tuple[str, ...]:
+        """Fields that currently have a ``find`` index."""
+        return tuple(self._field_indexes)
+
+    def _add_index(self, index: FieldIndex, field: str) -> FieldIndex:
+        self._field_indexes[field] = index
+        self._add_hook(index)
+        return index
+
+    def _add_hook(self, hook: _Index) -> None:
+        self._hooks.append(hook)
+        self._recompute_sensitive()
+
+    def _recompute_sensitive(self) -> None:
+        self._adders = [hook.add for hook in self._hooks]
+        self._removers = [hook.remove for hook in self._hooks]
+        fields: set[str] = set(self._field_indexes)
+        for index in self._sorted_indexes.values():
+            fields |= index.fields
+        self._sensitive = frozenset(fields - set(self._keys))
+
+    def _reset_indexes(self) -> None:
+        """Rebuild every index empty-handed (after the rows were cleared)."""
+        self._hooks.clear()
+        for field in list(self._field_indexes):
+            self._field_indexes[field] = index = FieldIndex(field, self._data)
+            self._hooks.append(index)
+        for spec, old in list(self._sorted_indexes.items()):
+            self._sorted_indexes[spec] = rebuilt = SortedIndex(
+                old.group_fields, spec[1], self._data, self.health
+            )
+            self._hooks.append(rebuilt)
+        self._recompute_sensitive()
+
+    # ------------------------------------------------------------------ raw mutations
+
+    def _upsert_rows(
+        self, rows: Iterable[Item], merge: bool, changes: list[StoreChange] | None
+    ) -> int:
+        """File keyed rows: new keys are appended; existing rows are merged or replaced.
+
+        A merge updates the stored item in place (no allocation on the hot path); a
+        replace swaps in a new item at the same position. Change events carry copies,
+        because the stored item may be updated again later.
+        """
+        getkey = self._getkey
+        assert getkey is not None
+        store = self._data
+        hooks = self._hooks
+        adders = self._adders
+        sensitive = self._sensitive
+        make = StoreItem
+        seq = self._seq
+        n = 0
+        for row in rows:
+            try:
+                key = getkey(row)
+                old = store.get(key)
+            except _LOOKUP_ERRORS:
+                self._reject(row)
+                continue
+            n += 1
+            if old is None:
+                item = make(row)
+                item._seq = seq
+                seq += 1
+                store[key] = item
+                if adders:
+                    for add in adders:
+                        add(key, item)
+                if changes is not None:
+                    changes.append(StoreChange(cast("DataStore", self), "insert", None, make(item)))
+            elif merge:
+                if sensitive and not sensitive.isdisjoint(row):
+                    before = make(old)
+                    _dict_update(old, row)
+                    for hook in hooks:
+                        hook.replace(key, before, old)
+                else:
+                    _dict_update(old, row)
+                if changes is not None:
+                    changes.append(
+                        StoreChange(cast("DataStore", self), "update", make(row), make(old))
+                    )
+            else:
+                item = make(row)
+                item._seq = old._seq
+                store[key] = item
+                if sensitive:
+                    for hook in hooks:
+                        hook.replace(key, old, item)
+                if changes is not None:
+                    changes.append(StoreChange(cast("DataStore", self), "insert", None, make(item)))
+        self._seq = seq
+        return n
+
+    def _append_rows(self, rows: Iterable[Item], changes: list[StoreChange] | None) -> int:
+        store = self._data
+        adders = self._adders
+        make = StoreItem
+        start = seq = self._seq
+        for row in rows:
+            try:
+                item = make(row)
+            except (TypeError, ValueError):
+                self._reject(row)
+                continue
+            item._seq = seq
+            store[seq] = item
+            if adders:
+                for add in adders:
+                    add(seq, item)
+            if changes is not None:
+                # keyless rows are never updated in place: no copy needed
+                changes.append(StoreChange(cast("DataStore", self), "insert", None, item))
+            seq += 1
+        self._seq = seq
+        return seq - start
+
+    def _remove_idents(self, idents: Iterable[Hashable], changes: list[StoreChange] | None) -> int:
+        store = self._data
+        removers = self._removers
+        n = 0
+        for ident in idents:
+            try:
+                old = store.pop(ident, None)
+            except TypeError:
+                continue
+            if old is None:
+                continue
+            if removers:
+                for remove in removers:
+                    remove(ident, old)
+            n += 1
+            if changes is not None:
+                changes.append(StoreChange(cast("DataStore", self), "delete", None, old))
+        return n
+
+    def _evict(self, changes: list[StoreChange] | None) -> int:
+        """Drop the oldest rows beyond ``_MAXLEN`` (first-insert order), with events."""
+        store = self._data
+        excess = len(store) - self._MAXLEN
+        if excess <= 0:
+            return 0
+        if self._getkey is None:
+            idents: list[Hashable] = []
+            low = self._low
+            while len(idents) < excess:
+                if low in store:
+                    idents.append(low)
+                low += 1
+            self._low = low
+        else:
+            idents = list(islice(store, excess))
+        n = self._remove_idents(idents, changes)
+        self.health.evicted += n
+        return n
+
+    def _reject(self, row: object) -> None:
+        if self._getkey is None:
+            self.health.reject(NOT_A_MAPPING, None, row)
+        else:
+            reason, field = diagnose_row(self._keys, row)
+            self.health.reject(reason, field, row)
+
+    def _commit(self, changes: list[StoreChange] | None) -> None:
+        if self._waiters:
+            self._waiters.wake()
+        if changes:
+            for stream in self._streams:
+                stream._feed(changes)
