@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 __all__ = ["Instrument", "InvalidNumber", "default_instrument", "format_fixed"]
@@ -53,6 +53,17 @@ class Instrument:
     min_qty: Decimal
     start_price: Decimal
     max_leverage: Decimal = Decimal(100)
+    _price_fmt: tuple[int, int] = field(init=False, repr=False, compare=False)
+    _qty_fmt: tuple[int, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Integer multipliers from units to the last printed digit: formatting a
+        # price is then integer arithmetic (the hot path of every book message).
+        price_scale, qty_scale = _scale_of(self.tick_size), _scale_of(self.qty_step)
+        object.__setattr__(
+            self, "_price_fmt", (int(self.tick_size.scaleb(price_scale)), price_scale)
+        )
+        object.__setattr__(self, "_qty_fmt", (int(self.qty_step.scaleb(qty_scale)), qty_scale))
 
     @property
     def price_scale(self) -> int:
@@ -86,11 +97,13 @@ class Instrument:
 
     def price_str(self, ticks: int) -> str:
         """Format ticks as the instrument's price string."""
-        return format_fixed(ticks * int(self.tick_size / self._tick_unit), self.price_scale)
+        mult, scale = self._price_fmt
+        return format_fixed(ticks * mult, scale)
 
     def qty_str(self, lots: int) -> str:
         """Format lots as the instrument's quantity string."""
-        return format_fixed(lots * int(self.qty_step / self._qty_unit), self.qty_scale)
+        mult, scale = self._qty_fmt
+        return format_fixed(lots * mult, scale)
 
     def price(self, ticks: int) -> Decimal:
         """Ticks as a Decimal price."""
@@ -108,14 +121,6 @@ class Instrument:
     def min_lots(self) -> int:
         """The minimum order size in lots."""
         return max(1, int(self.min_qty / self.qty_step))
-
-    @property
-    def _tick_unit(self) -> Decimal:
-        return Decimal(1).scaleb(-self.price_scale)
-
-    @property
-    def _qty_unit(self) -> Decimal:
-        return Decimal(1).scaleb(-self.qty_scale)
 
 
 _KNOWN = {

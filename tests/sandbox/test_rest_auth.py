@@ -42,7 +42,10 @@ async def test_hand_signed_get_and_post_are_accepted(
         data = await resp.json()
     assert data["retCode"] == 0, data
     assert resp.headers["X-Bapi-Limit"] == "50"
-    body = '{"category":"linear","symbol":"BTCUSDT","side":"Buy","orderType":"Limit","qty":"0.001","price":"30000"}'
+    body = (
+        '{"category":"linear","symbol":"BTCUSDT","side":"Buy","orderType":"Limit",'
+        '"qty":"0.001","price":"30000"}'
+    )
     async with session.post(
         f"{sandbox.rest_url}/v5/order/create",
         data=body,
@@ -76,7 +79,9 @@ async def test_bad_signature_is_10004_with_origin_string(
     data = json.loads(text)
     assert data["retCode"] == 10004
     assert data["retMsg"] == f"error sign! origin_string[{NOW_MS}{KEY}5000{query}]"
-    assert data["result"] == {} and data["retExtInfo"] == {} and data["time"] == NOW_MS
+    assert data["result"] == {}
+    assert data["retExtInfo"] == {}
+    assert data["time"] == NOW_MS
 
 
 async def test_unknown_key_is_10003(sandbox: Sandbox, clock: ManualClock) -> None:

@@ -43,7 +43,8 @@ async def test_unknown_symbol_is_10001(client: pybotters_like.Client) -> None:
     )
     assert r.response.status == 200
     assert r.data["retCode"] == 10001
-    assert r.data["result"] == {} and r.data["retExtInfo"] == {}
+    assert r.data["result"] == {}
+    assert r.data["retExtInfo"] == {}
 
 
 async def test_missing_category_is_10001(client: pybotters_like.Client) -> None:
@@ -82,7 +83,8 @@ async def test_tickers_recent_trades_instruments_kline(
         params={"category": "linear", "symbol": "BTCUSDT", "interval": "1"},
     )
     row = kline.data["result"]["list"][0]
-    assert len(row) == 7 and all(isinstance(x, str) for x in row)
+    assert len(row) == 7
+    assert all(isinstance(x, str) for x in row)
 
 
 async def test_unknown_path_is_404(client: pybotters_like.Client) -> None:

@@ -39,7 +39,8 @@ async def test_limit_order_rests_then_cancels(
     order_id = placed["result"]["orderId"]
     assert placed["result"]["orderLinkId"] == "my-1"
     order = await _order(client, order_id)
-    assert order["orderStatus"] == "New" and order["leavesQty"] == "0.010"
+    assert order["orderStatus"] == "New"
+    assert order["leavesQty"] == "0.010"
     assert ("50000.0", "0.010") in sandbox.book_digest("BTCUSDT")[0]
     opened = await _get(client, "/v5/order/realtime", category="linear", symbol="BTCUSDT")
     assert [o["orderId"] for o in opened["result"]["list"]] == [order_id]
@@ -62,7 +63,8 @@ async def test_amend_price_and_qty(client: pybotters_like.Client, sandbox: Sandb
     order = await _order(client, order_id)
     assert (order["price"], order["qty"]) == ("69000.0", "0.030")
     asks = dict(sandbox.book_digest("BTCUSDT")[1])
-    assert asks.get("69000.0") == "0.030" and "70000.0" not in asks
+    assert asks.get("69000.0") == "0.030"
+    assert "70000.0" not in asks
     same = await _post(client, "/v5/order/amend", orderId=order_id, price="69000")
     assert (same["retCode"], same["retMsg"]) == (10001, "order not modified")
     missing = await _post(client, "/v5/order/amend", orderId="nope", price="1")
@@ -76,10 +78,12 @@ async def test_market_order_fills_and_moves_balance_and_position(
     placed = await _post(client, "/v5/order/create", side="Buy", orderType="Market", qty="0.005")
     order = await _order(client, placed["result"]["orderId"])
     assert order["orderStatus"] == "Filled"
-    assert order["cumExecQty"] == "0.005" and Decimal(order["avgPrice"]) == Decimal(best_ask[0])
+    assert order["cumExecQty"] == "0.005"
+    assert Decimal(order["avgPrice"]) == Decimal(best_ask[0])
     execs = await _get(client, "/v5/execution/list", category="linear", symbol="BTCUSDT")
     fill = execs["result"]["list"][0]
-    assert fill["execQty"] == "0.005" and fill["isMaker"] is False
+    assert fill["execQty"] == "0.005"
+    assert fill["isMaker"] is False
     fee = Decimal(fill["execFee"])
     assert fee == Decimal(fill["execValue"]) * Decimal(fill["feeRate"])
     pos = await _get(client, "/v5/position/list", category="linear", symbol="BTCUSDT")
@@ -116,16 +120,16 @@ async def test_two_accounts_trade_with_each_other(
             timeInForce="IOC",
         )  # fmt: skip
         taker_order = await _order(client, taken["result"]["orderId"])
-        assert taker_order["orderStatus"] == "Filled" and Decimal(
-            taker_order["avgPrice"]
-        ) == Decimal(inside)
+        assert taker_order["orderStatus"] == "Filled"
+        assert Decimal(taker_order["avgPrice"]) == Decimal(inside)
         maker_order = await _order(maker, made["result"]["orderId"])
         assert (maker_order["orderStatus"], maker_order["leavesQty"]) == (
             "PartiallyFilled",
             "0.006",
         )
         maker_fill = (await _get(maker, "/v5/execution/list", category="linear"))["result"]["list"]
-        assert maker_fill[0]["isMaker"] is True and maker_fill[0]["feeRate"] == "0.0002"
+        assert maker_fill[0]["isMaker"] is True
+        assert maker_fill[0]["feeRate"] == "0.0002"
 
 
 async def test_post_only_that_would_cross_is_cancelled(
@@ -150,7 +154,8 @@ async def test_cancel_all(client: pybotters_like.Client) -> None:
             client, "/v5/order/create", side="Buy", orderType="Limit", qty="0.01", price=price
         )
     done = await _post(client, "/v5/order/cancel-all")
-    assert done["retCode"] == 0 and done["result"]["success"] == "1"
+    assert done["retCode"] == 0
+    assert done["result"]["success"] == "1"
     assert len(done["result"]["list"]) == 2
     opened = await _get(client, "/v5/order/realtime", category="linear", symbol="BTCUSDT")
     assert opened["result"]["list"] == []
@@ -166,7 +171,8 @@ async def test_business_errors(client: pybotters_like.Client) -> None:
                       price="40000", orderLinkId="dup")  # fmt: skip
     assert (dup["retCode"], dup["retMsg"]) == (110072, "OrderLinkedID is duplicate")
     no_qty = await _post(client, "/v5/order/create", side="Buy", orderType="Limit", price="1")
-    assert no_qty["retCode"] == 10001 and "qty" in no_qty["retMsg"]
+    assert no_qty["retCode"] == 10001
+    assert "qty" in no_qty["retMsg"]
     bad_symbol = await client.fetch(
         "POST", "/v5/order/create",
         data={"category": "linear", "symbol": "NOPE", "side": "Buy", "orderType": "Market",
