@@ -3,8 +3,8 @@
 Owns Bybit's hostnames and URL layout and dispatches HTTP requests: REST
 faults first (HTTP errors, the 10006 rate-limit answer, delays), then
 ``/v5/market/*`` (no auth), then signed routes (signature, timestamp window,
-``X-Bapi-Limit*`` headers), and WebSocket upgrades on ``/v5/public/linear``
-and ``/v5/private``. Everything else about Bybit lives in the sibling modules.
+``X-Bapi-Limit*`` headers), and WebSocket upgrades on ``/v5/public/linear``,
+``/v5/private`` and ``/v5/trade``. Everything else about Bybit lives in the sibling modules.
 """
 
 from __future__ import annotations
@@ -35,10 +35,11 @@ from .rest_market import MARKET_ROUTES
 from .rest_trade import GET_ROUTES, POST_ROUTES
 from .sessions import Sessions
 from .signature import verify_rest
+from .trade_socket import TradeSessions
 
 __all__ = ["BybitVenue"]
 
-WS_PATHS = ("/v5/public/linear", "/v5/private")
+WS_PATHS = ("/v5/public/linear", "/v5/private", "/v5/trade")
 
 
 class BybitVenue(Venue):
@@ -73,6 +74,7 @@ class BybitVenue(Venue):
             host.exchange, host.now_ms, lambda: str(uuid.UUID(int=ids.getrandbits(128)))
         )
         self.sessions = Sessions(host.exchange, host.faults, self.public, self.private)
+        self.trade = TradeSessions(host.exchange, host.faults, self.rate_limiter)
 
     def urls(self, port: int) -> dict[str, str]:
         """``rest``, ``ws_public``, ``ws_private`` under Bybit's mainnet hostnames."""
@@ -80,6 +82,7 @@ class BybitVenue(Venue):
             "rest": f"http://api.bybit.com:{port}",
             "ws_public": f"ws://stream.bybit.com:{port}/v5/public/linear",
             "ws_private": f"ws://stream.bybit.com:{port}/v5/private",
+            "ws_trade": f"ws://stream.bybit.com:{port}/v5/trade",
         }
 
     def on_changes(self, changes: Changes) -> None:
@@ -91,12 +94,19 @@ class BybitVenue(Venue):
         """Forget a closed connection's subscriptions."""
         self.public.forget(conn)
         self.private.forget(conn)
+        self.trade.forget(conn)
+
+    async def _on_text(self, conn: Connection, text: str) -> None:
+        if conn.path == "/v5/trade":
+            self.trade.on_text(conn, text)
+        else:
+            await self.sessions.on_text(conn, text)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Route one request (see the module docstring for the order of checks)."""
         path = request.path
         if path in WS_PATHS and request.headers.get("Upgrade", "").lower() == "websocket":
-            return await self.host.accept_websocket(request, self, self.sessions.on_text)
+            return await self.host.accept_websocket(request, self, self._on_text)
         fault = self.host.faults.take_rest_fault(path)
         if fault is not None:
             if fault.kind == "http":
