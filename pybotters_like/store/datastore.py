@@ -188,8 +188,8 @@ class DataStore(RowTable):
             return
         changes: list[StoreChange] | None = [] if self._streams else None
         store = self._data
-        removers = self._removers
-        n = 0
+        gone: list[Hashable] = []
+        items: list[StoreItem] = []
         for row in data:
             try:
                 key = getkey(row)
@@ -201,13 +201,13 @@ class DataStore(RowTable):
                 continue
             if old is None:
                 continue
-            if removers:
-                for remove in removers:
-                    remove(key, old)
-            n += 1
+            gone.append(key)
+            items.append(old)
             if changes is not None:
                 changes.append(StoreChange(self, "delete", StoreItem(row), old))
-        if n:
+        if gone:
+            if self._hooks:
+                self._index_removed(gone, items)
             self._commit(changes)
 
     def _remove(self, uuids: Iterable[Hashable]) -> None:

@@ -18,7 +18,7 @@ insertion sequence the next time it is read.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from pybotters_like.store.item import StoreItem
@@ -89,10 +89,38 @@ class FieldIndex:
         if value is not _MISSING:
             self._unfile(ident, value)
 
-    def replace(self, ident: Hashable, old: StoreItem, new: StoreItem) -> None:
+    def add_many(self, idents: list[Hashable], data: dict[Hashable, StoreItem]) -> None:
+        """File new rows (appended to the store, so in order)."""
+        field = self.field
+        get = dict.get
+        buckets = self._buckets
+        for ident in idents:
+            value = get(data[ident], field, _MISSING)
+            if value is _MISSING:
+                continue
+            try:
+                bucket = buckets.get(value)
+            except TypeError:
+                self._unhashable[ident] = None
+                continue
+            if bucket is None:
+                buckets[value] = {ident: None}
+            else:
+                bucket[ident] = None
+
+    def remove_many(self, idents: list[Hashable], items: list[StoreItem]) -> None:
+        """Forget rows that left the store."""
+        field = self.field
+        get = dict.get
+        for ident, item in zip(idents, items, strict=True):
+            value = get(item, field, _MISSING)
+            if value is not _MISSING:
+                self._unfile(ident, value)
+
+    def replace(self, ident: Hashable, old: Mapping[str, Any], new: StoreItem) -> None:
         """Move a row whose item was replaced (``_insert`` on a key, or ``_update``)."""
         field = self.field
-        before = dict.get(old, field, _MISSING)
+        before = old.get(field, _MISSING)
         after = dict.get(new, field, _MISSING)
         if before is after:
             return

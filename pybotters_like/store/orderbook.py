@@ -251,8 +251,7 @@ class OrderBookStore(DataStore):
         for side in (self._ASK, self._BID):
             group = groups.get((symbol, side))
             if group is not None:
-                for level in group.levels.values():
-                    idents.extend(level)
+                idents.extend(group.all_idents())
         return idents
 
     # ------------------------------------------------------------------ feeding
@@ -413,7 +412,11 @@ class OrderBookStore(DataStore):
                 group.prices[depth:] if ascending else group.prices[: len(group.prices) - depth]
             )
             for price in prices:
-                worst.extend(group.levels[price])
+                level = group.levels[price]
+                if type(level) is dict:
+                    worst.extend(level)
+                else:
+                    worst.append(level)
         return self._remove_idents(worst, changes) if worst else 0
 
     def _evict(self, changes: list[StoreChange] | None) -> int:

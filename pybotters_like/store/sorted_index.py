@@ -26,16 +26,25 @@ __all__ = ["SortedGroup", "SortedIndex"]
 
 _MISSING: Any = object()
 _NAN = float("nan")
+_FLOAT_CACHE_SIZE = 65_536
+
+
+Level = Any  # one identity, or a dict of identities (in arrival order) sharing a price
 
 
 class SortedGroup:
-    """The rows of one group, as ascending distinct levels."""
+    """The rows of one group, as ascending distinct price levels.
+
+    A level holds a single row identity directly (the common case: one row per price)
+    or a ``dict`` of identities when several rows share a price. Identities are never
+    dicts (they are hashable), so ``type(level) is dict`` tells the two apart.
+    """
 
     __slots__ = ("dirty", "levels", "prices")
 
     def __init__(self) -> None:
         self.prices: list[float] = []
-        self.levels: dict[float, dict[Hashable, None]] = {}
+        self.levels: dict[float, Level] = {}
         self.dirty: set[float] = set()
 
     def __len__(self) -> int:
@@ -48,15 +57,28 @@ class SortedGroup:
         dirty = self.dirty
         for price in prices:
             level = levels[price]
-            if dirty and price in dirty:
-                self._reorder(price, data)
-                level = levels[price]
-            yield from level
+            if type(level) is dict:
+                if dirty and price in dirty:
+                    level = self._reorder(price, data)
+                yield from level
+            else:
+                yield level
 
-    def _reorder(self, price: float, data: dict[Hashable, StoreItem]) -> None:
+    def all_idents(self) -> list[Hashable]:
+        """Every row identity of the group (any order)."""
+        out: list[Hashable] = []
+        for level in self.levels.values():
+            if type(level) is dict:
+                out.extend(level)
+            else:
+                out.append(level)
+        return out
+
+    def _reorder(self, price: float, data: dict[Hashable, StoreItem]) -> dict[Hashable, None]:
         self.dirty.discard(price)
         level = self.levels[price]
-        self.levels[price] = dict.fromkeys(sorted(level, key=lambda i: data[i]._seq))
+        self.levels[price] = ordered = dict.fromkeys(sorted(level, key=lambda i: data[i]._seq))
+        return ordered
 
 
 class SortedIndex:
@@ -68,6 +90,7 @@ class SortedIndex:
 
     __slots__ = (
         "_data",
+        "_floats",
         "_group_of",
         "_health",
         "_placed",
@@ -93,18 +116,39 @@ class SortedIndex:
         self._health = health
         self.groups: dict[Any, SortedGroup] = {}  # groups are kept even when emptied
         self._placed: dict[Hashable, tuple[SortedGroup, float]] = {}
+        self._floats: dict[Any, float] = {}
         for ident, item in data.items():
             self.add(ident, item)
+
+    def _price(self, raw: Any) -> float:
+        # Prices repeat (levels come and go at the same ticks): remember parsed floats.
+        floats = self._floats
+        try:
+            return floats[raw]
+        except KeyError:
+            pass
+        except TypeError:
+            return _NAN  # unhashable: float() would fail too
+        try:
+            price = float(raw)
+        except (TypeError, ValueError):
+            price = _NAN
+        if len(floats) >= _FLOAT_CACHE_SIZE:
+            floats.clear()
+        floats[raw] = price
+        return price
 
     def add(self, ident: Hashable, item: StoreItem, in_order: bool = True) -> None:
         """File a row."""
         try:
             group_value = self._group_of(item)
-            price = float(item[self._sort_field])
+            raw = item[self._sort_field]
         except KeyError:
             return  # not part of any group
-        except (TypeError, ValueError):
-            price = _NAN
+        try:
+            price = self._floats[raw]
+        except (KeyError, TypeError):
+            price = self._price(raw)
         if price != price:
             self._health.reject(UNSORTABLE, self._sort_field, item)
             return
@@ -117,33 +161,82 @@ class SortedIndex:
             group = groups[group_value] = SortedGroup()
         self._placed[ident] = (group, price)
         levels = group.levels
-        level = levels.get(price)
-        if level is None:
+        level = levels.get(price, _MISSING)
+        if level is _MISSING:
             prices = group.prices
             prices.insert(bisect_left(prices, price), price)
-            levels[price] = {ident: None}
-        else:
-            if not in_order and level:
-                last = next(reversed(level))
-                if self._data[last]._seq > self._data[ident]._seq:
-                    group.dirty.add(price)
-            level[ident] = None
+            levels[price] = ident
+            return
+        if type(level) is not dict:
+            level = levels[price] = {level: None}
+        if not in_order:
+            last = next(reversed(level))
+            if self._data[last]._seq > self._data[ident]._seq:
+                group.dirty.add(price)
+        level[ident] = None
 
-    def remove(self, ident: Hashable, item: StoreItem) -> None:
-        """Forget a row."""
-        placed = self._placed.pop(ident, None)
-        if placed is None:
-            return  # never filed
-        group, price = placed
-        levels = group.levels
-        level = levels[price]
-        del level[ident]
-        if not level:
+    def add_many(self, idents: list[Hashable], data: dict[Hashable, StoreItem]) -> None:
+        """File new rows (appended to the store, so in order): the hot path."""
+        group_of = self._group_of
+        sort_field = self._sort_field
+        floats = self._floats
+        groups = self.groups
+        placed = self._placed
+        for ident in idents:
+            item = data[ident]
+            try:
+                group_value = group_of(item)
+                raw = item[sort_field]
+            except KeyError:
+                continue
+            try:
+                price = floats[raw]
+            except (KeyError, TypeError):
+                price = self._price(raw)
+            if price != price:
+                self._health.reject(UNSORTABLE, sort_field, item)
+                continue
+            try:
+                group = groups.get(group_value)
+            except TypeError:
+                continue
+            if group is None:
+                group = groups[group_value] = SortedGroup()
+            placed[ident] = (group, price)
+            levels = group.levels
+            level = levels.get(price, _MISSING)
+            if level is _MISSING:
+                prices = group.prices
+                prices.insert(bisect_left(prices, price), price)
+                levels[price] = ident
+            elif type(level) is dict:
+                level[ident] = None
+            else:
+                levels[price] = {level: None, ident: None}
+
+    def remove_many(self, idents: list[Hashable], items: list[StoreItem]) -> None:
+        """Forget rows that left the store."""
+        pop = self._placed.pop
+        for ident in idents:
+            placed = pop(ident, None)
+            if placed is None:
+                continue  # never filed
+            group, price = placed
+            levels = group.levels
+            level = levels[price]
+            if type(level) is dict:
+                del level[ident]
+                if level:
+                    continue
+                if group.dirty:
+                    group.dirty.discard(price)
             del levels[price]
-            if group.dirty:
-                group.dirty.discard(price)
             prices = group.prices
             del prices[bisect_left(prices, price)]
+
+    def remove(self, ident: Hashable, item: StoreItem) -> None:
+        """Forget one row."""
+        self.remove_many([ident], [item])
 
     def replace(self, ident: Hashable, old: Mapping[str, Any], new: StoreItem) -> None:
         """Refile a row whose group or sort field may have changed."""
@@ -177,10 +270,6 @@ class SortedIndex:
         if group is None:
             return []
         data = self._data
-        if not query and limit is None and not group.dirty:
-            levels = group.levels
-            prices = group.prices if ascending else reversed(group.prices)
-            return [data[i] for p in prices for i in levels[p]]
         out: list[StoreItem] = []
         if limit is not None and limit <= 0:
             return out

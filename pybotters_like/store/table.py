@@ -30,9 +30,9 @@ _dict_update = dict.update
 
 
 class _Index(Protocol):
-    def add(self, ident: Hashable, item: StoreItem) -> None: ...
-    def remove(self, ident: Hashable, item: StoreItem) -> None: ...
-    def replace(self, ident: Hashable, old: StoreItem, new: StoreItem) -> None: ...
+    def add_many(self, idents: list[Hashable], data: dict[Hashable, StoreItem]) -> None: ...
+    def remove_many(self, idents: list[Hashable], items: list[StoreItem]) -> None: ...
+    def replace(self, ident: Hashable, old: Mapping[str, Any], new: StoreItem) -> None: ...
 
 
 class RowTable:
@@ -50,9 +50,6 @@ class RowTable:
         self._field_indexes: dict[str, FieldIndex] = {}
         self._sorted_indexes: dict[tuple[Any, str], SortedIndex] = {}
         self._hooks: list[_Index] = []
-        # bound methods of the hooks, refreshed when hooks change (hot-loop friendly)
-        self._adders: list[Callable[[Hashable, StoreItem], None]] = []
-        self._removers: list[Callable[[Hashable, StoreItem], None]] = []
         self._sensitive: frozenset[str] = frozenset()
         self._waiters = Waiters()
         self._streams: list[StoreStream] = []
@@ -130,8 +127,6 @@ class RowTable:
         self._recompute_sensitive()
 
     def _recompute_sensitive(self) -> None:
-        self._adders = [hook.add for hook in self._hooks]
-        self._removers = [hook.remove for hook in self._hooks]
         fields: set[str] = set(self._field_indexes)
         for index in self._sorted_indexes.values():
             fields |= index.fields
@@ -152,6 +147,16 @@ class RowTable:
 
     # ------------------------------------------------------------------ raw mutations
 
+    def _index_added(self, idents: list[Hashable]) -> None:
+        data = self._data
+        for hook in self._hooks:
+            hook.add_many(idents, data)
+        idents.clear()
+
+    def _index_removed(self, idents: list[Hashable], items: list[StoreItem]) -> None:
+        for hook in self._hooks:
+            hook.remove_many(idents, items)
+
     def _upsert_rows(
         self, rows: Iterable[Item], merge: bool, changes: list[StoreChange] | None
     ) -> int:
@@ -159,13 +164,15 @@ class RowTable:
 
         A merge updates the stored item in place (no allocation on the hot path); a
         replace swaps in a new item at the same position. Change events carry copies,
-        because the stored item may be updated again later.
+        because the stored item may be updated again later. New rows are indexed once
+        per batch; the rare row that moves within an index is refiled on the spot
+        (after the pending batch, so the index never sees a row twice).
         """
         getkey = self._getkey
         assert getkey is not None
         store = self._data
         hooks = self._hooks
-        adders = self._adders
+        added: list[Hashable] | None = [] if hooks else None
         sensitive = self._sensitive
         make = StoreItem
         seq = self._seq
@@ -183,13 +190,14 @@ class RowTable:
                 item._seq = seq
                 seq += 1
                 store[key] = item
-                if adders:
-                    for add in adders:
-                        add(key, item)
+                if added is not None:
+                    added.append(key)
                 if changes is not None:
                     changes.append(StoreChange(cast("DataStore", self), "insert", None, make(item)))
             elif merge:
                 if sensitive and not sensitive.isdisjoint(row):
+                    if added:
+                        self._index_added(added)
                     before = make(old)
                     _dict_update(old, row)
                     for hook in hooks:
@@ -201,6 +209,8 @@ class RowTable:
                         StoreChange(cast("DataStore", self), "update", make(row), make(old))
                     )
             else:
+                if sensitive and added:
+                    self._index_added(added)
                 item = make(row)
                 item._seq = old._seq
                 store[key] = item
@@ -210,11 +220,12 @@ class RowTable:
                 if changes is not None:
                     changes.append(StoreChange(cast("DataStore", self), "insert", None, make(item)))
         self._seq = seq
+        if added:
+            self._index_added(added)
         return n
 
     def _append_rows(self, rows: Iterable[Item], changes: list[StoreChange] | None) -> int:
         store = self._data
-        adders = self._adders
         make = StoreItem
         start = seq = self._seq
         for row in rows:
@@ -225,20 +236,19 @@ class RowTable:
                 continue
             item._seq = seq
             store[seq] = item
-            if adders:
-                for add in adders:
-                    add(seq, item)
             if changes is not None:
                 # keyless rows are never updated in place: no copy needed
                 changes.append(StoreChange(cast("DataStore", self), "insert", None, item))
             seq += 1
         self._seq = seq
+        if self._hooks and seq > start:
+            self._index_added(list(range(start, seq)))
         return seq - start
 
     def _remove_idents(self, idents: Iterable[Hashable], changes: list[StoreChange] | None) -> int:
         store = self._data
-        removers = self._removers
-        n = 0
+        gone: list[Hashable] = []
+        items: list[StoreItem] = []
         for ident in idents:
             try:
                 old = store.pop(ident, None)
@@ -246,13 +256,13 @@ class RowTable:
                 continue
             if old is None:
                 continue
-            if removers:
-                for remove in removers:
-                    remove(ident, old)
-            n += 1
+            gone.append(ident)
+            items.append(old)
             if changes is not None:
                 changes.append(StoreChange(cast("DataStore", self), "delete", None, old))
-        return n
+        if gone and self._hooks:
+            self._index_removed(gone, items)
+        return len(gone)
 
     def _evict(self, changes: list[StoreChange] | None) -> int:
         """Drop the oldest rows beyond ``_MAXLEN`` (first-insert order), with events."""
