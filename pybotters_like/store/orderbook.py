@@ -123,7 +123,7 @@ class OrderBookStore(DataStore):
     def symbols(self) -> list[Hashable]:
         """Symbols that currently have at least one level."""
         groups = self._book.groups
-        return list(dict.fromkeys(key[0] for key, group in groups.items() if group.prices))
+        return list(dict.fromkeys(key[0] for key, group in groups.items() if len(group)))
 
     def _side(self, symbol: Hashable, ascending: bool, limit: int | None) -> list[StoreItem]:
         state = self._sync.get(symbol)
@@ -406,17 +406,11 @@ class OrderBookStore(DataStore):
         worst: list[Hashable] = []
         for side, ascending in ((self._ASK, True), (self._BID, False)):
             group = groups.get((symbol, side))
-            if group is None or len(group.prices) <= depth:
+            if group is None or len(group) <= depth:
                 continue
-            prices = (
-                group.prices[depth:] if ascending else group.prices[: len(group.prices) - depth]
-            )
-            for price in prices:
-                level = group.levels[price]
-                if type(level) is dict:
-                    worst.extend(level)
-                else:
-                    worst.append(level)
+            live = group.live_prices()
+            for price in live[depth:] if ascending else live[: len(live) - depth]:
+                worst.extend(group.level_idents(price))
         return self._remove_idents(worst, changes) if worst else 0
 
     def _evict(self, changes: list[StoreChange] | None) -> int:

@@ -32,23 +32,44 @@ _FLOAT_CACHE_SIZE = 65_536
 Level = Any  # one identity, or a dict of identities (in arrival order) sharing a price
 
 
+class _Tombstone:
+    """Marks an emptied level whose price is still in the sorted list."""
+
+    __slots__ = ()
+
+
+_TOMB: Any = _Tombstone()
+
+
 class SortedGroup:
     """The rows of one group, as ascending distinct price levels.
 
     A level holds a single row identity directly (the common case: one row per price)
     or a ``dict`` of identities when several rows share a price. Identities are never
     dicts (they are hashable), so ``type(level) is dict`` tells the two apart.
+
+    An emptied level is not removed from ``prices`` at once: it becomes a tombstone,
+    revived without a list insert if the price comes back (book levels come and go at
+    the same ticks), and the list is compacted once tombstones outnumber live levels.
     """
 
-    __slots__ = ("dirty", "levels", "prices")
+    __slots__ = ("dirty", "levels", "prices", "tombstones")
 
     def __init__(self) -> None:
-        self.prices: list[float] = []
-        self.levels: dict[float, Level] = {}
+        self.prices: list[float] = []  # sorted; includes tombstoned prices
+        self.levels: dict[float, Level] = {}  # every price in ``prices``
         self.dirty: set[float] = set()
+        self.tombstones = 0
 
     def __len__(self) -> int:
-        return len(self.levels)
+        return len(self.levels) - self.tombstones
+
+    def live_prices(self) -> list[float]:
+        """Prices that hold rows, ascending."""
+        if not self.tombstones:
+            return list(self.prices)
+        levels = self.levels
+        return [p for p in self.prices if levels[p] is not _TOMB]
 
     def idents(self, ascending: bool, data: dict[Hashable, StoreItem]) -> Iterator[Hashable]:
         """Row identities from the best end: low to high if ``ascending``."""
@@ -57,6 +78,8 @@ class SortedGroup:
         dirty = self.dirty
         for price in prices:
             level = levels[price]
+            if level is _TOMB:
+                continue
             if type(level) is dict:
                 if dirty and price in dirty:
                     level = self._reorder(price, data)
@@ -64,15 +87,29 @@ class SortedGroup:
             else:
                 yield level
 
+    def level_idents(self, price: float) -> list[Hashable]:
+        """Row identities at one price."""
+        level = self.levels.get(price, _TOMB)
+        if level is _TOMB:
+            return []
+        return list(level) if type(level) is dict else [level]
+
     def all_idents(self) -> list[Hashable]:
         """Every row identity of the group (any order)."""
         out: list[Hashable] = []
         for level in self.levels.values():
             if type(level) is dict:
                 out.extend(level)
-            else:
+            elif level is not _TOMB:
                 out.append(level)
         return out
+
+    def compact(self) -> None:
+        """Drop tombstoned prices from the sorted list."""
+        levels = self.levels
+        self.prices = live = [p for p in self.prices if levels[p] is not _TOMB]
+        self.levels = {p: levels[p] for p in live}
+        self.tombstones = 0
 
     def _reorder(self, price: float, data: dict[Hashable, StoreItem]) -> dict[Hashable, None]:
         self.dirty.discard(price)
@@ -167,6 +204,10 @@ class SortedIndex:
             prices.insert(bisect_left(prices, price), price)
             levels[price] = ident
             return
+        if level is _TOMB:
+            levels[price] = ident
+            group.tombstones -= 1
+            return
         if type(level) is not dict:
             level = levels[price] = {level: None}
         if not in_order:
@@ -209,6 +250,9 @@ class SortedIndex:
                 prices = group.prices
                 prices.insert(bisect_left(prices, price), price)
                 levels[price] = ident
+            elif level is _TOMB:
+                levels[price] = ident
+                group.tombstones -= 1
             elif type(level) is dict:
                 level[ident] = None
             else:
@@ -222,17 +266,17 @@ class SortedIndex:
             if placed is None:
                 continue  # never filed
             group, price = placed
-            levels = group.levels
-            level = levels[price]
+            level = group.levels[price]
             if type(level) is dict:
                 del level[ident]
                 if level:
                     continue
                 if group.dirty:
                     group.dirty.discard(price)
-            del levels[price]
-            prices = group.prices
-            del prices[bisect_left(prices, price)]
+            group.levels[price] = _TOMB  # bury(), inlined for the hot path
+            group.tombstones += 1
+            if group.tombstones > 16 and group.tombstones * 2 > len(group.prices):
+                group.compact()
 
     def remove(self, ident: Hashable, item: StoreItem) -> None:
         """Forget one row."""

@@ -42,7 +42,7 @@ class RowTable:
 
     def __init__(self, name: str | None, keys: tuple[str, ...]) -> None:
         self.name = name
-        self._keys = keys
+        self._key_fields = tuple(keys)
         self._getkey: Callable[[Any], Hashable] | None = itemgetter(*keys) if keys else None
         self._data: dict[Hashable, StoreItem] = {}
         self._seq = 0  # next insertion sequence number (and keyless identity)
@@ -131,6 +131,29 @@ class RowTable:
         for index in self._sorted_indexes.values():
             fields |= index.fields
         self._sensitive = frozenset(fields - set(self._keys))
+
+    @property
+    def _keys(self) -> tuple[str, ...]:
+        """The key fields. Assigning re-keys the store (pybotters models do this when a
+        feed announces its keys at run time); rows lacking a new key are rejected."""
+        return self._key_fields
+
+    @_keys.setter
+    def _keys(self, keys: Iterable[str]) -> None:
+        new = tuple(keys)
+        if new == self._key_fields:
+            return
+        rows = list(self._data.values())
+        self._key_fields = new
+        self._getkey = itemgetter(*new) if new else None
+        self._data.clear()
+        self._low = self._seq = 0
+        self._reset_indexes()
+        self._recompute_sensitive()
+        if new:
+            self._upsert_rows(rows, False, None)
+        else:
+            self._append_rows(rows, None)
 
     def _reset_indexes(self) -> None:
         """Rebuild every index empty-handed (after the rows were cleared)."""
@@ -292,7 +315,7 @@ class RowTable:
             self.health.reject(reason, field, row)
 
     def _commit(self, changes: list[StoreChange] | None) -> None:
-        if self._waiters:
+        if self._waiters._futures:
             self._waiters.wake()
         if changes:
             for stream in self._streams:

@@ -86,3 +86,14 @@ def test_keyless_store_rejects_only_non_mappings() -> None:
     store._insert([{"a": 1}, "junk", {"b": 2}])
     assert store.find() == [{"a": 1}, {"b": 2}]
     assert store.health.rejected == {"not_a_mapping": 1}
+
+
+def test_keys_can_be_set_at_run_time_like_a_partial_message_announces_them() -> None:
+    store = DataStore(data=[{"id": 1, "v": "a"}, {"id": 2, "v": "b"}, {"v": "no id"}])
+    store.find({"v": "a"})  # an index exists and must follow the re-keying
+    store._keys = ["id"]
+    assert store.get({"id": 2}) == {"id": 2, "v": "b"}
+    assert store.health.rejected == {"missing_key:id": 1}
+    store._update([{"id": 1, "v": "c"}])
+    assert [r["v"] for r in store] == ["c", "b"]
+    assert store.find({"v": "c"}) == [{"id": 1, "v": "c"}]

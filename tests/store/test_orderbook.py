@@ -213,3 +213,14 @@ def test_snapshot_rows_of_another_symbol_are_rejected() -> None:
     store._replace_book("BTC", [level("a", "1"), level("a", "2", symbol="ETH")])
     assert store.symbols() == ["BTC"]
     assert store.health.rejected == {"symbol_mismatch:s": 1}
+
+
+def test_levels_that_empty_and_come_back_stay_sorted_through_compaction() -> None:
+    store = Book()
+    store._replace_book("BTC", [level("a", str(p)) for p in range(100, 200)])
+    store._apply_diff("BTC", [level("a", str(p), "0") for p in range(100, 190)])  # compacts
+    store._apply_diff("BTC", [level("a", str(p)) for p in (150, 105, 195, 120)])
+    store._apply_diff("BTC", [level("a", "150", "0"), level("a", "99")])
+    want = sorted([99, 105, 120, 195, *range(190, 200)])
+    assert [int(r["p"]) for r in store.sorted()["a"]] == sorted(set(want))
+    assert [int(r["p"]) for r in store.book("BTC").asks(3)] == [99, 105, 120]
