@@ -29,16 +29,47 @@ _EXPORTS: dict[str, str] = {
     "DataStoreCollection": "pybotters_like.store",
     "StoreChange": "pybotters_like.store",
     "StoreStream": "pybotters_like.store",
+    "OrderBookStore": "pybotters_like.store",
+    "BybitDataStore": "pybotters_like.models.bybit",
 }
+
+# Subpackages reachable as attributes without an explicit import, as in pybotters
+# (``pybotters.store.DataStore``, ``pybotters.models.bybit``).
+_SUBMODULES = frozenset({"auth", "client", "errors", "models", "sandbox", "store", "ws"})
 
 if TYPE_CHECKING:
     from pybotters_like.auth.registry import register_signer
     from pybotters_like.client import Client, FetchResult, NotJSONContent
+    from pybotters_like.models.bybit import BybitDataStore
+    from pybotters_like.store import (
+        DataStore,
+        DataStoreCollection,
+        OrderBookStore,
+        StoreChange,
+        StoreStream,
+    )
+    from pybotters_like.ws import WebSocketApp, WebSocketQueue
 
-__all__ = ["Client", "FetchResult", "NotJSONContent", "__version__", "register_signer"]
+__all__ = [
+    "BybitDataStore",
+    "Client",
+    "DataStore",
+    "DataStoreCollection",
+    "FetchResult",
+    "NotJSONContent",
+    "OrderBookStore",
+    "StoreChange",
+    "StoreStream",
+    "WebSocketApp",
+    "WebSocketQueue",
+    "__version__",
+    "register_signer",
+]
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"pybotters_like.{name}")
     module_name = _EXPORTS.get(name)
     if module_name is None:
         raise AttributeError(f"module 'pybotters_like' has no attribute {name!r}")
