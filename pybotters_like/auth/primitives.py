@@ -13,6 +13,9 @@ from datetime import datetime, timezone
 
 from yarl import URL
 
+from pybotters_like.auth.types import Credential
+from pybotters_like.errors import AuthError
+
 __all__ = [
     "hmac_sha256",
     "hmac_sha256_b64",
@@ -20,6 +23,7 @@ __all__ = [
     "iso8601_ms",
     "ms",
     "raw_path_qs",
+    "require_passphrase",
     "seconds",
     "system_clock",
 ]
@@ -70,3 +74,13 @@ def raw_path_qs(url: URL) -> str:
     """Return the percent-encoded path plus ``?query`` when there is a query."""
     query = url.raw_query_string
     return f"{url.raw_path}?{query}" if query else url.raw_path
+
+
+def require_passphrase(credential: Credential, exchange: str) -> str:
+    """Return the credential's passphrase, or raise :class:`AuthError` naming the entry."""
+    if not credential.passphrase:
+        raise AuthError(
+            f"{exchange}: credentials entry {credential.name!r} has no passphrase; "
+            "use [key, secret, passphrase]"
+        )
+    return credential.passphrase

@@ -9,20 +9,15 @@ base64. The passphrase is sent in plain text (``ACCESS-PASSPHRASE``).
 
 from __future__ import annotations
 
-from pybotters_like.auth.primitives import hmac_sha256_b64, ms, raw_path_qs
+from pybotters_like.auth.primitives import hmac_sha256_b64, ms, raw_path_qs, require_passphrase
 from pybotters_like.auth.types import Credential, HostAuth, SignedRequest, SignRequest
-from pybotters_like.errors import AuthError
 
 __all__ = ["HOSTS", "sign"]
 
 
 def sign(request: SignRequest, credential: Credential, now: float) -> SignedRequest:
     """Sign a Bitget REST request (pure; ``now`` is epoch seconds)."""
-    if not credential.passphrase:
-        raise AuthError(
-            f"Bitget: credentials entry {credential.name!r} has no passphrase; "
-            "use [key, secret, passphrase]"
-        )
+    require_passphrase(credential, "Bitget")
     timestamp = ms(now)
     body = request.body
     message = (timestamp + request.method.upper() + raw_path_qs(request.url)).encode() + body

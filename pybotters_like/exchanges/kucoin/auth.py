@@ -10,20 +10,15 @@ passphrase)), never the passphrase itself.
 
 from __future__ import annotations
 
-from pybotters_like.auth.primitives import hmac_sha256_b64, ms
+from pybotters_like.auth.primitives import hmac_sha256_b64, ms, require_passphrase
 from pybotters_like.auth.types import Credential, HostAuth, SignedRequest, SignRequest
-from pybotters_like.errors import AuthError
 
 __all__ = ["HOSTS", "sign"]
 
 
 def sign(request: SignRequest, credential: Credential, now: float) -> SignedRequest:
     """Sign a KuCoin REST request (pure; ``now`` is epoch seconds)."""
-    if not credential.passphrase:
-        raise AuthError(
-            f"KuCoin: credentials entry {credential.name!r} has no passphrase; "
-            "use [key, secret, passphrase]"
-        )
+    require_passphrase(credential, "KuCoin")
     timestamp = ms(now)
     url = request.url
     path_qs = f"{url.path}?{url.query_string}" if url.query_string else url.path

@@ -12,9 +12,13 @@ credentials instead of ``okx``.
 
 from __future__ import annotations
 
-from pybotters_like.auth.primitives import hmac_sha256_b64, iso8601_ms, raw_path_qs
+from pybotters_like.auth.primitives import (
+    hmac_sha256_b64,
+    iso8601_ms,
+    raw_path_qs,
+    require_passphrase,
+)
 from pybotters_like.auth.types import Credential, HostAuth, SignedRequest, SignRequest
-from pybotters_like.errors import AuthError
 
 __all__ = ["HOSTS", "select_credential", "sign", "sign_with_passphrase"]
 
@@ -38,11 +42,7 @@ def sign_with_passphrase(
 
     Shared with OKJ (OKCoin Japan), which uses the same scheme on its own host.
     """
-    if not credential.passphrase:
-        raise AuthError(
-            f"{exchange}: credentials entry {credential.name!r} has no passphrase; "
-            "use [key, secret, passphrase]"
-        )
+    require_passphrase(credential, exchange)
     timestamp = iso8601_ms(now)
     body = request.body
     message = (timestamp + request.method.upper() + raw_path_qs(request.url)).encode() + body
