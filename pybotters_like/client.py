@@ -83,18 +83,24 @@ class FetchResult:
 
 class _StripOnCrossOriginRedirect:
     """Per-request middleware: drops signer-added headers once a redirect leaves
-    the origin that was signed, so credentials never reach another host."""
+    the origin that was signed, so credentials never reach another host.
 
-    __slots__ = ("_header_names", "_origin")
+    The first hop is the signed request itself and passes straight through;
+    only redirect hops (rare) pay for the origin comparison.
+    """
 
-    def __init__(self, origin: URL, header_names: Sequence[str]) -> None:
-        self._origin = origin
+    __slots__ = ("_header_names", "_hops", "_signed_url")
+
+    def __init__(self, signed_url: URL, header_names: Sequence[str]) -> None:
+        self._signed_url = signed_url
         self._header_names = header_names
+        self._hops = 0
 
     async def __call__(
         self, request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
     ) -> aiohttp.ClientResponse:
-        if request.url.origin() != self._origin:
+        self._hops += 1
+        if self._hops > 1 and request.url.origin() != self._signed_url.origin():
             for name in self._header_names:
                 request.headers.popall(name, None)
         return await handler(request)
@@ -356,7 +362,7 @@ class Client:
         chosen = kwargs.get("middlewares")
         kwargs["middlewares"] = (
             *(self._middlewares if chosen is None else chosen),
-            _StripOnCrossOriginRedirect(signed.url.origin(), tuple(signed.headers)),
+            _StripOnCrossOriginRedirect(signed.url, tuple(signed.headers)),
         )
         return signed.url, kwargs
 

@@ -22,9 +22,12 @@ CONTENT_TYPES: dict[BodyFormat, str] = {
 }
 
 
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def encode_json(data: Any) -> bytes:
     """Encode ``data`` as compact UTF-8 JSON (no spaces after separators)."""
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    return _COMPACT_JSON.encode(data).encode()
 
 
 def encode_form(data: Mapping[str, Any] | Sequence[tuple[str, Any]]) -> bytes:
