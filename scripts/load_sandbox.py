@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterable
@@ -123,6 +124,13 @@ class InProcessControl:
         return await execute(self.sandbox, {"op": op, **args})
 
 
+def _child_env() -> dict[str, str]:
+    """The environment of the child: it imports the same pybotters_like as this process."""
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(pybotters_like.__file__)))
+    path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path}
+
+
 class SubprocessControl:
     """A sandbox in a child process, driven by JSON lines on its stdin/stdout."""
 
@@ -137,6 +145,7 @@ class SubprocessControl:
         process = await asyncio.create_subprocess_exec(
             sys.executable, __file__, "--serve", "--symbols", str(symbols), "--seed", str(seed),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            env=_child_env(),
         )  # fmt: skip
         assert process.stdout is not None
         line = await asyncio.wait_for(process.stdout.readline(), 30)
@@ -495,7 +504,8 @@ def report(result: LoadResult) -> str:
         f"messages received by the client: {result.messages} in {result.wall:.2f} s "
         f"= {result.messages / result.wall:,.0f} msg/s",
         f"client CPU: {result.client_cpu:.2f} s = {result.client_cpu / n * 1e6:.1f} us/msg "
-        f"({result.client_cpu / result.wall:.0%} of one core)",
+        f"({result.client_cpu / result.wall:.0%} of one core; "
+        f"{n / max(result.client_cpu, 1e-9):,.0f} msg per client CPU second)",
         f"sandbox CPU (child process): {server_cpu:.2f} s = {server_cpu / n * 1e6:.1f} us/msg",
         f"faults injected: { {k: v for k, v in result.server['faults'].items() if v} }",
         f"gaps: injected {sum(result.expected_gaps.values())}, detected "
