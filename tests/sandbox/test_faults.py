@@ -140,3 +140,26 @@ async def test_rest_delay(client: pybotters_like.Client, sandbox: Sandbox) -> No
     r = await asyncio.wait_for(client.fetch("GET", "/v5/market/time"), 5)
     assert r.data["retCode"] == 0
     assert sandbox.fault_counters["rest_delay"] == 1
+
+
+async def test_global_sequence_skip_reaches_every_depth_of_the_symbol(
+    session: aiohttp.ClientSession, sandbox: Sandbox
+) -> None:
+    a = await _book_ws(session, sandbox)  # orderbook.50.BTCUSDT
+    b = await session.ws_connect(sandbox.ws_public_url)
+    await b.send_json({"op": "subscribe", "args": ["orderbook.200.BTCUSDT"]})
+    await recv(b)  # ack
+    snapshot = await recv(b)
+    await sandbox.market.step(20)
+    ua = await _drain_u(a)
+    await b.send_json({"op": "ping", "req_id": "mark"})
+    ub = int(snapshot["data"]["u"])
+    while (frame := await recv(b)).get("req_id") != "mark":
+        ub = int(frame["data"]["u"])
+    sandbox.faults.skip_sequence("BTCUSDT", by=1)
+    await sandbox.market.step(20)
+    assert await _next_u(a) == ua + 2
+    deep = await recv_until(b, topic_is("orderbook.200.BTCUSDT"))
+    assert int(deep["data"]["u"]) == ub + 2  # every subscriber of the symbol, any depth
+    await a.close()
+    await b.close()

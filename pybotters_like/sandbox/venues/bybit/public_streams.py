@@ -115,9 +115,12 @@ class PublicStreams:
     def on_changes(self, changes: Changes) -> None:
         """Publish book deltas, trades and ticker deltas for the changed symbols."""
         for symbol in changes.books:
-            for stream in self._books_by_symbol.get(symbol, ()):
-                if stream.subscribers:
-                    self._publish_book(stream)
+            streams = [s for s in self._books_by_symbol.get(symbol, ()) if s.subscribers]
+            if streams:
+                # a global skip is taken once and applied to every depth of the symbol
+                skip = self.faults.take_sequence_skip(symbol)
+                for stream in streams:
+                    self._publish_book(stream, skip)
         for symbol, trades in changes.trades.items():
             subs = self.trades.get(symbol)
             if subs:
@@ -153,9 +156,9 @@ class PublicStreams:
         stream.asks = dict(book.levels("Sell", stream.depth))
         return old
 
-    def _publish_book(self, stream: _BookStream) -> None:
+    def _publish_book(self, stream: _BookStream, skip: int = 0) -> None:
         old_bids, old_asks = self._refresh(stream)
-        stream.u += 1 + self.faults.take_sequence_skip(stream.symbol)
+        stream.u += 1 + skip
         if stream.depth == 1:
             self._send_book(stream, "snapshot", self._levels(stream), list(stream.subscribers))
             return
