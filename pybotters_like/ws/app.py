@@ -3,7 +3,9 @@
 Owns the connection lifecycle: dial -> (exchange login) -> replay ``send_*`` ->
 receive and dispatch, then backoff and dial again, until :meth:`close` or the
 session closes. Also owns the manual heartbeat, stale detection, lifecycle
-events and the health snapshot. Exchange knowledge comes only from
+events and the health snapshot. What happens on one live connection (login,
+replay, the receive loop, control frames, app pings) is
+:mod:`pybotters_like.ws.service`; exchange knowledge comes only from
 :mod:`pybotters_like.ws.hooks` (looked up by hostname at every connect);
 frame handling from :mod:`pybotters_like.ws.dispatch`; the delay policy from
 :mod:`pybotters_like.ws.backoff`. Uses aiohttp's public API only.
@@ -28,7 +30,6 @@ from inspect import isawaitable
 from typing import Any, Literal
 
 import aiohttp
-from aiohttp import WSMsgType
 from multidict import CIMultiDict
 from yarl import URL
 
@@ -48,8 +49,10 @@ from pybotters_like.ws.health import (
     ReconnectEvent,
     WebSocketHealth,
 )
-from pybotters_like.ws.hooks import AppPing, WsHostHooks, lookup_ws_hooks
-from pybotters_like.ws.login import perform_login
+from pybotters_like.ws.hooks import WsHostHooks, lookup_ws_hooks
+from pybotters_like.ws.jsondecode import Loads
+from pybotters_like.ws.jsondecode import loads as default_loads
+from pybotters_like.ws.service import ConnectionService, ReceiveStats, Replay
 from pybotters_like.ws.upgrade import upgrade_headers
 
 __all__ = ["WebSocketApp"]
@@ -109,6 +112,10 @@ class WebSocketApp:
         on_connect, on_disconnect, on_reconnect: Lifecycle callbacks (sync or
             async) receiving :class:`ConnectEvent`, :class:`DisconnectEvent`,
             :class:`ReconnectEvent`.
+        loads: JSON parser for ``hdlr_json`` (``str`` or ``bytes`` in); the
+            default gives :func:`json.loads` results, through orjson when it
+            is installed (see :mod:`pybotters_like.ws.jsondecode`). E.g.
+            ``functools.partial(json.loads, parse_float=Decimal)``.
         **kwargs: Passed to :meth:`aiohttp.ClientSession.ws_connect` on every dial.
 
     Example:
@@ -154,15 +161,18 @@ class WebSocketApp:
         on_connect: OnConnect | None = None,
         on_disconnect: OnDisconnect | None = None,
         on_reconnect: OnReconnect | None = None,
+        loads: Loads = default_loads,
         **kwargs: Any,
     ) -> None:
         if await_on not in ("handshake", "ready"):
             raise WebSocketError(f"await_on must be 'handshake' or 'ready', got {await_on!r}")
         self._session = session
         self._url: str | URL = url
-        self._send_str: list[str] = as_list(send_str, (str,))
-        self._send_bytes: list[bytes] = as_list(send_bytes, (bytes, bytearray))
-        self._send_json: list[Any] = as_list(send_json, (dict, str, int, float, bool))
+        self._replay = Replay(
+            as_list(send_str, (str,)),
+            as_list(send_bytes, (bytes, bytearray)),
+            as_list(send_json, (dict, str, int, float, bool)),
+        )
         self._heartbeat = heartbeat
         self._autoping = autoping
         self._auth_enabled = auth is not None and auth is not False
@@ -179,6 +189,9 @@ class WebSocketApp:
         self._on_disconnect = on_disconnect
         self._on_reconnect = on_reconnect
         kwargs.pop("autoping", None)
+        # TEXT payloads as bytes: no UTF-8 decode before the JSON parser (which
+        # reads bytes); hdlr_str handlers still get str from the dispatcher.
+        kwargs.setdefault("decode_text", False)
         self._ws_kwargs = kwargs
 
         first = URL(str(url))
@@ -191,6 +204,7 @@ class WebSocketApp:
             as_list(hdlr_json, ()),
             label=self._label,
             clock=clock,
+            loads=loads,
         )
         self._pacers: dict[str, Pacer] = {}
 
@@ -201,20 +215,18 @@ class WebSocketApp:
         self._ready = asyncio.Event()
         self._stopped = asyncio.Event()
         self._stopping = False
-        self._logged_in = False
         self._connects = 0
         self._disconnects = 0
-        self._messages = 0
-        self._last_message_at: float | None = None
+        self._stats = ReceiveStats()
         self._connected_at: float | None = None
         self._last_error: str | None = None
         self._last_reason: str | None = None
         self._down_since: float | None = None
         self._dials_since_down = 0
         self._pings: dict[bytes, asyncio.Future[None]] = {}
+        self._service: ConnectionService | None = None
         self._serve_task: asyncio.Task[tuple[str, BaseException | None]] | None = None
         self._drop_reason: str | None = None
-        self._serve_ready = False
         self._final_event: DisconnectEvent | None = None
 
         try:
@@ -285,7 +297,8 @@ class WebSocketApp:
     def health(self) -> WebSocketHealth:
         """Return a snapshot of state, counters and ages (see :class:`WebSocketHealth`)."""
         now = self._clock()
-        last = self._last_message_at
+        last = self._stats.last_message_at
+        service = self._service
         connected_at = self._connected_at
         return WebSocketHealth(
             state=self._state,
@@ -294,12 +307,12 @@ class WebSocketApp:
             connects=self._connects,
             disconnects=self._disconnects,
             failed_attempts=self._backoff.attempt,
-            messages_received=self._messages,
+            messages_received=self._stats.messages,
             handler_errors=self._dispatcher.handler_errors,
             decode_errors=self._dispatcher.decode_errors,
             last_message_age=None if last is None else max(0.0, now - last),
             connected_for=None if connected_at is None else max(0.0, now - connected_at),
-            logged_in=self._logged_in,
+            logged_in=service is not None and service.logged_in,
             ready=self._ready.is_set(),
             last_error=self._last_error,
             last_disconnect_reason=self._last_reason,
@@ -388,7 +401,7 @@ class WebSocketApp:
         self._exchange = hooks.exchange if hooks else (url.host or "?")
         dispatcher = self._dispatcher
         dispatcher.label = self._label
-        dispatcher._decode = hooks.decode if hooks else None
+        dispatcher.decode = hooks.decode if hooks else None
         credential = self._credential_for(hooks)
         self._dials_since_down += 1
         try:
@@ -415,8 +428,23 @@ class WebSocketApp:
         self._handshake.set()
         logger.info("ws %s: connected (connect #%d)", self._label, self._connects)
         ping_task: asyncio.Task[None] | None = None
-        self._serve_ready = False
-        serve = asyncio.create_task(self._serve(conn, url, hooks, credential))
+        service = ConnectionService(
+            conn,
+            hooks=hooks,
+            credential=credential,
+            label=self._label,
+            dispatcher=dispatcher,
+            stats=self._stats,
+            replay=self._replay,
+            pings=self._pings,
+            ready=self._ready,
+            clock=self._clock,
+            autoping=self._autoping,
+            login_timeout=self._login_timeout,
+            stale_after=self._stale_after,
+        )
+        self._service = service
+        serve = asyncio.create_task(service.serve())
         self._serve_task = serve
         try:
             await self._emit(self._on_connect, ConnectEvent(_public_url(url), self._connects))
@@ -427,7 +455,7 @@ class WebSocketApp:
                 await self._emit(self._on_reconnect, event)
             ping = hooks.ping(url) if hooks and hooks.ping else None
             if ping is not None:
-                ping_task = asyncio.create_task(self._ping_loop(conn, ping))
+                ping_task = asyncio.create_task(service.ping_loop(ping))
             await asyncio.wait({serve})
         finally:
             if not serve.done():
@@ -437,9 +465,9 @@ class WebSocketApp:
                 ping_task.cancel()
                 await asyncio.wait({ping_task})
             self._serve_task = None
+            self._service = None
             self._current = None
             self._connected_at = None
-            self._logged_in = False
             self._handshake.clear()
             self._ready.clear()
             self._down_since = self._clock()
@@ -455,7 +483,7 @@ class WebSocketApp:
                 )
             await self._close_raw(raw)
         uptime = max(0.0, self._clock() - connected_at)
-        ready = self._serve_ready
+        ready = service.replayed
         if serve.cancelled():
             return _Outcome(True, self._drop_reason or "cancelled", None, uptime, ready)
         failure = serve.exception()
@@ -467,122 +495,6 @@ class WebSocketApp:
             return _Outcome(True, reason, failure, uptime, ready)
         reason, error = serve.result()
         return _Outcome(True, reason, error, uptime, ready)
-
-    async def _serve(
-        self,
-        conn: WebSocketConnection,
-        url: URL,
-        hooks: WsHostHooks | None,
-        credential: Credential | None,
-    ) -> tuple[str, BaseException | None]:
-        raw = conn.raw
-        dispatcher = self._dispatcher
-        plan = None
-        if hooks is not None and hooks.login is not None and credential is not None:
-            plan = hooks.login(url, credential, self._clock())
-        if plan is not None:
-            early = await perform_login(
-                raw,
-                plan,
-                label=self._label,
-                timeout=self._login_timeout,
-                on_control=self._on_control,
-                decode=hooks.decode if hooks else None,
-            )
-            self._logged_in = True
-            logger.info("ws %s: logged in", self._label)
-            for msg in early:
-                self._messages += 1
-                self._last_message_at = self._clock()
-                pending = (
-                    dispatcher.text(msg.data, conn)
-                    if msg.type is WSMsgType.TEXT
-                    else dispatcher.binary(msg.data, conn)
-                )
-                if pending is not None:
-                    await pending
-        for text in self._send_str:
-            await conn.send_str(text)
-        for data in self._send_bytes:
-            await conn.send_bytes(data)
-        for message in self._send_json:
-            await conn.send_json(message)
-        self._serve_ready = True
-        self._ready.set()
-        return await self._receive(conn)
-
-    async def _receive(self, conn: WebSocketConnection) -> tuple[str, BaseException | None]:
-        raw = conn.raw
-        receive = raw.receive
-        dispatcher = self._dispatcher
-        text, binary = dispatcher.text, dispatcher.binary
-        clock = self._clock
-        stale = self._stale_after
-        loop = asyncio.get_running_loop()
-        last_data = loop.time()
-        TEXT, BINARY = WSMsgType.TEXT, WSMsgType.BINARY
-        while True:
-            if stale is None:
-                msg = await receive()
-            else:
-                remaining = last_data + stale - loop.time()
-                try:
-                    if remaining <= 0:
-                        raise asyncio.TimeoutError
-                    msg = await receive(timeout=remaining)
-                except asyncio.TimeoutError:
-                    return f"stale: no message for {stale:g}s", None
-            kind = msg.type
-            if kind is TEXT:
-                self._messages += 1
-                self._last_message_at = clock()
-                pending = text(msg.data, conn)
-            elif kind is BINARY:
-                self._messages += 1
-                self._last_message_at = clock()
-                pending = binary(msg.data, conn)
-            elif kind is WSMsgType.PING or kind is WSMsgType.PONG:
-                await self._on_control(msg)
-                continue
-            elif kind is WSMsgType.CLOSE:
-                extra = f", {msg.extra}" if msg.extra else ""
-                return f"closed by server (code {msg.data}{extra})", None
-            elif kind is WSMsgType.ERROR:
-                error = msg.data if isinstance(msg.data, BaseException) else None
-                if isinstance(error, aiohttp.ServerTimeoutError):
-                    return f"heartbeat: {error}", error
-                return f"socket error: {type(msg.data).__name__}: {msg.data}", error
-            else:  # CLOSING / CLOSED: the transport went away
-                return f"connection lost (code {raw.close_code})", raw.exception()
-            if stale is not None:
-                last_data = loop.time()
-            if pending is not None:
-                await pending
-
-    async def _on_control(self, msg: Any) -> None:
-        if msg.type is WSMsgType.PONG:
-            pong = self._pings.pop(msg.data, None)
-            if pong is not None and not pong.done():
-                pong.set_result(None)
-        elif msg.type is WSMsgType.PING and self._autoping:
-            conn = self._current
-            if conn is not None and not conn.closed:
-                await conn.raw.pong(msg.data)
-
-    async def _ping_loop(self, conn: WebSocketConnection, ping: AppPing) -> None:
-        raw = conn.raw
-        while True:
-            await asyncio.sleep(ping.interval)
-            if raw.closed:
-                return
-            try:
-                if ping.frame == "pong":
-                    await raw.pong(b"")
-                else:
-                    await raw.send_str(ping.build(self._clock()))
-            except Exception as exc:  # the receive loop reports the broken socket
-                logger.debug("ws %s: app ping not sent: %r", self._label, exc)
-                return
 
     # ------------------------------------------------------------------ helpers
 
