@@ -20,40 +20,35 @@ own clock.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import random as _random
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
-from inspect import isawaitable
 from typing import Any, Literal
 
 import aiohttp
-from multidict import CIMultiDict
 from yarl import URL
 
 from pybotters_like.auth.primitives import system_clock
-from pybotters_like.auth.types import Credential
-from pybotters_like.errors import WebSocketError, WebSocketLoginError
+from pybotters_like.errors import WebSocketError
 from pybotters_like.ws.backoff import DEFAULT_BACKOFF, Backoff
-from pybotters_like.ws.connection import Pacer, WebSocketConnection
+from pybotters_like.ws.connection import WebSocketConnection
+from pybotters_like.ws.dial import Dialler, public_url
 from pybotters_like.ws.dispatch import Dispatcher, as_list
 from pybotters_like.ws.health import (
     AppState,
-    ConnectEvent,
     DisconnectEvent,
+    HealthTracker,
     OnConnect,
     OnDisconnect,
     OnReconnect,
-    ReconnectEvent,
     WebSocketHealth,
+    fire,
 )
-from pybotters_like.ws.hooks import WsHostHooks, lookup_ws_hooks
 from pybotters_like.ws.jsondecode import Loads
 from pybotters_like.ws.jsondecode import loads as default_loads
-from pybotters_like.ws.service import ConnectionService, ReceiveStats, Replay
-from pybotters_like.ws.upgrade import upgrade_headers
+from pybotters_like.ws.service import ConnectionService, Replay
 
 __all__ = ["WebSocketApp"]
 
@@ -69,11 +64,6 @@ class _Outcome:
     error: BaseException | None = None
     uptime: float = 0.0
     ready: bool = False
-
-
-def _public_url(url: URL) -> str:
-    """The URL without query or credentials, safe for logs."""
-    return str(url.with_query(None).with_fragment(None).with_user(None))
 
 
 class WebSocketApp:
@@ -173,10 +163,7 @@ class WebSocketApp:
             as_list(send_bytes, (bytes, bytearray)),
             as_list(send_json, (dict, str, int, float, bool)),
         )
-        self._heartbeat = heartbeat
         self._autoping = autoping
-        self._auth_enabled = auth is not None and auth is not False
-        self._credentials = credentials if credentials is not None else {}
         self._clock = clock
         self._sleep = sleep
         self._backoff = Backoff.from_tuple(backoff, random=random)
@@ -192,12 +179,18 @@ class WebSocketApp:
         # TEXT payloads as bytes: no UTF-8 decode before the JSON parser (which
         # reads bytes); hdlr_str handlers still get str from the dispatcher.
         kwargs.setdefault("decode_text", False)
-        self._ws_kwargs = kwargs
-
-        first = URL(str(url))
-        first_hooks = lookup_ws_hooks(first.host)
-        self._label = self._make_label(first, first_hooks)
-        self._exchange = first_hooks.exchange if first_hooks else (first.host or "?")
+        self._dialler = Dialler(
+            session,
+            kwargs,
+            heartbeat=heartbeat,
+            credentials=credentials if credentials is not None else {},
+            auth_enabled=auth is not None and auth is not False,
+            clock=clock,
+            sleep=sleep,
+        )
+        first = self._dialler.target(str(url))
+        self._label = first.label
+        self._exchange = first.exchange
         self._dispatcher = Dispatcher(
             as_list(hdlr_str, ()),
             as_list(hdlr_bytes, ()),
@@ -206,23 +199,14 @@ class WebSocketApp:
             clock=clock,
             loads=loads,
         )
-        self._pacers: dict[str, Pacer] = {}
 
         # state
-        self._state: AppState = "connecting"
+        self._track = HealthTracker(clock)
         self._current: WebSocketConnection | None = None
         self._handshake = asyncio.Event()
         self._ready = asyncio.Event()
         self._stopped = asyncio.Event()
         self._stopping = False
-        self._connects = 0
-        self._disconnects = 0
-        self._stats = ReceiveStats()
-        self._connected_at: float | None = None
-        self._last_error: str | None = None
-        self._last_reason: str | None = None
-        self._down_since: float | None = None
-        self._dials_since_down = 0
         self._pings: dict[bytes, asyncio.Future[None]] = {}
         self._service: ConnectionService | None = None
         self._serve_task: asyncio.Task[tuple[str, BaseException | None]] | None = None
@@ -242,7 +226,7 @@ class WebSocketApp:
     # ------------------------------------------------------------------ public API
 
     def __repr__(self) -> str:
-        return f"<WebSocketApp {self._label} state={self._state}>"
+        return f"<WebSocketApp {self._label} state={self._track.state}>"
 
     def __await__(self) -> Generator[Any, None, WebSocketApp]:
         event = self._ready if self._await_on == "ready" else self._handshake
@@ -269,7 +253,7 @@ class WebSocketApp:
     @property
     def state(self) -> AppState:
         """``connecting``, ``open``, ``reconnecting`` or ``closed``."""
-        return self._state
+        return self._track.state
 
     async def ready(self) -> WebSocketApp:
         """Wait until the current connection is logged in and every ``send_*`` was sent."""
@@ -296,26 +280,15 @@ class WebSocketApp:
 
     def health(self) -> WebSocketHealth:
         """Return a snapshot of state, counters and ages (see :class:`WebSocketHealth`)."""
-        now = self._clock()
-        last = self._stats.last_message_at
         service = self._service
-        connected_at = self._connected_at
-        return WebSocketHealth(
-            state=self._state,
-            url=_public_url(URL(str(self._url))),
+        return self._track.snapshot(
+            url=public_url(self._url),
             exchange=self._exchange,
-            connects=self._connects,
-            disconnects=self._disconnects,
             failed_attempts=self._backoff.attempt,
-            messages_received=self._stats.messages,
             handler_errors=self._dispatcher.handler_errors,
             decode_errors=self._dispatcher.decode_errors,
-            last_message_age=None if last is None else max(0.0, now - last),
-            connected_for=None if connected_at is None else max(0.0, now - connected_at),
             logged_in=service is not None and service.logged_in,
             ready=self._ready.is_set(),
-            last_error=self._last_error,
-            last_disconnect_reason=self._last_reason,
         )
 
     async def heartbeat(self, timeout: float = 10.0) -> None:
@@ -352,13 +325,15 @@ class WebSocketApp:
         try:
             while not self._stopping and not self._session.closed:
                 outcome = await self._connect_once()
-                if outcome.connected:
-                    self._disconnects += 1
-                self._last_reason = outcome.reason
-                if outcome.error is not None or not outcome.ready:
-                    self._last_error = outcome.reason
+                self._track.ended(
+                    connected=outcome.connected,
+                    reason=outcome.reason,
+                    failed=outcome.error is not None or not outcome.ready,
+                )
                 if self._stopping or self._session.closed:
-                    await self._emit(self._on_disconnect, self._disconnect_event(outcome, None))
+                    await fire(
+                        self._on_disconnect, self._disconnect_event(outcome, None), self._label
+                    )
                     break
                 if outcome.ready and outcome.uptime >= self._reset_after:
                     self._backoff.reset()
@@ -371,8 +346,8 @@ class WebSocketApp:
                     delay,
                     self._backoff.attempt,
                 )
-                self._state = "reconnecting"
-                await self._emit(self._on_disconnect, self._disconnect_event(outcome, delay))
+                self._track.state = "reconnecting"
+                await fire(self._on_disconnect, self._disconnect_event(outcome, delay), self._label)
                 if delay > 0:
                     await self._sleep(delay)
                 else:
@@ -380,10 +355,10 @@ class WebSocketApp:
         except asyncio.CancelledError:
             final, self._final_event = self._final_event, None
             if final is not None:
-                await self._emit(self._on_disconnect, final)
+                await fire(self._on_disconnect, final, self._label)
             raise
         finally:
-            self._state = "closed"
+            self._track.state = "closed"
             self._stopped.set()
             for pong in self._pings.values():
                 if not pong.done():
@@ -395,46 +370,31 @@ class WebSocketApp:
             logger.error("ws %s: stopped by an internal error", self._label, exc_info=error)
 
     async def _connect_once(self) -> _Outcome:
-        url = self._url if isinstance(self._url, URL) else URL(self._url)
-        hooks = lookup_ws_hooks(url.host)
-        self._label = self._make_label(url, hooks)
-        self._exchange = hooks.exchange if hooks else (url.host or "?")
+        target = self._dialler.target(self._url)
+        url, hooks = target.url, target.hooks
+        self._label = target.label
+        self._exchange = target.exchange
         dispatcher = self._dispatcher
         dispatcher.label = self._label
         dispatcher.decode = hooks.decode if hooks else None
-        credential = self._credential_for(hooks)
-        self._dials_since_down += 1
+        self._track.dialling()
         try:
-            raw = await self._session.ws_connect(
-                url, autoping=False, heartbeat=self._heartbeat, **self._dial_kwargs(url)
-            )
+            conn = await self._dialler.dial(target)
         except Exception as exc:
             return _Outcome(False, f"connect failed: {type(exc).__name__}: {exc}", exc)
-
-        conn = WebSocketConnection(
-            raw,
-            url,
-            signer=hooks.sign if hooks and self._auth_enabled else None,
-            credential=credential,
-            pacer=self._pacer_for(hooks),
-            now=self._clock,
-        )
-        connected_at = self._clock()
-        self._connects += 1
-        self._connected_at = connected_at
+        connected_at, connected, reconnected = self._track.opened(public_url(url))
         self._current = conn
-        self._state = "open"
         self._drop_reason = None
         self._handshake.set()
-        logger.info("ws %s: connected (connect #%d)", self._label, self._connects)
+        logger.info("ws %s: connected (connect #%d)", self._label, connected.connects)
         ping_task: asyncio.Task[None] | None = None
         service = ConnectionService(
             conn,
             hooks=hooks,
-            credential=credential,
+            credential=target.credential,
             label=self._label,
             dispatcher=dispatcher,
-            stats=self._stats,
+            stats=self._track.received,
             replay=self._replay,
             pings=self._pings,
             ready=self._ready,
@@ -447,12 +407,9 @@ class WebSocketApp:
         serve = asyncio.create_task(service.serve())
         self._serve_task = serve
         try:
-            await self._emit(self._on_connect, ConnectEvent(_public_url(url), self._connects))
-            if self._down_since is not None:
-                event = ReconnectEvent(
-                    _public_url(url), self._dials_since_down, connected_at - self._down_since
-                )
-                await self._emit(self._on_reconnect, event)
+            await fire(self._on_connect, connected, self._label)
+            if reconnected is not None:
+                await fire(self._on_reconnect, reconnected, self._label)
             ping = hooks.ping(url) if hooks and hooks.ping else None
             if ping is not None:
                 ping_task = asyncio.create_task(service.ping_loop(ping))
@@ -467,33 +424,14 @@ class WebSocketApp:
             self._serve_task = None
             self._service = None
             self._current = None
-            self._connected_at = None
             self._handshake.clear()
             self._ready.clear()
-            self._down_since = self._clock()
-            self._dials_since_down = 0
-            if self._stopping:
-                self._final_event = DisconnectEvent(
-                    url=_public_url(url),
-                    reason="closed by app",
-                    connected=True,
-                    uptime=max(0.0, self._down_since - connected_at),
-                    error=None,
-                    next_delay=None,
-                )
-            await self._close_raw(raw)
+            final = self._track.closed(public_url(url), by_app=self._stopping)
+            if final is not None:
+                self._final_event = final
+            await self._dialler.hang_up(conn, self._close_timeout)
         uptime = max(0.0, self._clock() - connected_at)
-        ready = service.replayed
-        if serve.cancelled():
-            return _Outcome(True, self._drop_reason or "cancelled", None, uptime, ready)
-        failure = serve.exception()
-        if isinstance(failure, WebSocketLoginError):
-            logger.error("%s", failure)
-            return _Outcome(True, str(failure).split(": ", 1)[-1], failure, uptime, False)
-        if failure is not None:
-            reason = f"{type(failure).__name__}: {failure}"
-            return _Outcome(True, reason, failure, uptime, ready)
-        reason, error = serve.result()
+        reason, error, ready = service.ending(serve, self._drop_reason)
         return _Outcome(True, reason, error, uptime, ready)
 
     # ------------------------------------------------------------------ helpers
@@ -530,59 +468,12 @@ class WebSocketApp:
             return self
         raise WebSocketError(f"ws {self._label}: app closed before it {what}")
 
-    async def _close_raw(self, raw: aiohttp.ClientWebSocketResponse[bool]) -> None:
-        if raw.closed:
-            return
-        with contextlib.suppress(asyncio.TimeoutError, aiohttp.ClientError, OSError):
-            await asyncio.wait_for(raw.close(), self._close_timeout)
-
-    async def _emit(self, callback: Callable[[Any], Any] | None, event: Any) -> None:
-        if callback is None:
-            return
-        try:
-            result = callback(event)
-            if result is not None and isawaitable(result):
-                await result
-        except Exception:
-            logger.exception("ws %s: lifecycle callback %r raised", self._label, callback)
-
     def _disconnect_event(self, outcome: _Outcome, delay: float | None) -> DisconnectEvent:
         return DisconnectEvent(
-            url=_public_url(URL(str(self._url))),
+            url=public_url(self._url),
             reason=outcome.reason,
             connected=outcome.connected,
             uptime=outcome.uptime,
             error=outcome.error,
             next_delay=delay,
         )
-
-    def _dial_kwargs(self, url: URL) -> dict[str, Any]:
-        """aiohttp ws_connect kwargs, plus signed upgrade headers where the host wants them."""
-        if not self._auth_enabled:
-            return self._ws_kwargs
-        signed = upgrade_headers(url, self._credentials, self._clock())
-        if not signed:
-            return self._ws_kwargs
-        headers = CIMultiDict(self._ws_kwargs.get("headers") or {})
-        headers.update(signed)
-        return {**self._ws_kwargs, "headers": headers}
-
-    def _credential_for(self, hooks: WsHostHooks | None) -> Credential | None:
-        if not self._auth_enabled or hooks is None or hooks.credential is None:
-            return None
-        credential = self._credentials.get(hooks.credential)
-        return credential if isinstance(credential, Credential) else None
-
-    def _pacer_for(self, hooks: WsHostHooks | None) -> Pacer | None:
-        if hooks is None or not hooks.send_interval:
-            return None
-        pacer = self._pacers.get(hooks.host)
-        if pacer is None:
-            pacer = Pacer(hooks.send_interval, self._clock, self._sleep)
-            self._pacers[hooks.host] = pacer
-        return pacer
-
-    @staticmethod
-    def _make_label(url: URL, hooks: WsHostHooks | None) -> str:
-        where = f"{url.host}{url.path}"
-        return f"{hooks.exchange} {where}" if hooks else where

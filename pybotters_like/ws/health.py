@@ -2,27 +2,35 @@
 
 Owns the value types of the lifecycle: the health snapshot
 (:class:`WebSocketHealth`), the lifecycle events handed to callbacks
-(:class:`ConnectEvent`, :class:`DisconnectEvent`, :class:`ReconnectEvent`)
-and the callback type. The app fills them; this module does no I/O.
+(:class:`ConnectEvent`, :class:`DisconnectEvent`, :class:`ReconnectEvent`),
+the callback types, and the :class:`HealthTracker` that keeps the counters the
+app reports into. This module does no I/O.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
+from inspect import isawaitable
+from typing import Any, Literal
 
 __all__ = [
     "AppState",
     "ConnectEvent",
     "DisconnectEvent",
+    "HealthTracker",
     "LifecycleEvent",
     "OnConnect",
     "OnDisconnect",
     "OnReconnect",
+    "ReceiveStats",
     "ReconnectEvent",
     "WebSocketHealth",
+    "fire",
 ]
+
+logger = logging.getLogger(__name__)
 
 AppState = Literal["connecting", "open", "reconnecting", "closed"]
 """``connecting`` before the first handshake, ``open`` while a connection is up,
@@ -135,3 +143,136 @@ OnDisconnect = Callable[[DisconnectEvent], Awaitable[None] | None]
 
 OnReconnect = Callable[[ReconnectEvent], Awaitable[None] | None]
 """``on_reconnect(event)``; sync or ``async def``; exceptions are logged and ignored."""
+
+
+async def fire(callback: Callable[[Any], Any] | None, event: LifecycleEvent, label: str) -> None:
+    """Call a lifecycle callback (awaited if async); an exception is logged, not raised."""
+    if callback is None:
+        return
+    try:
+        result = callback(event)
+        if result is not None and isawaitable(result):
+            await result
+    except Exception:
+        logger.exception("ws %s: lifecycle callback %r raised", label, callback)
+
+
+class HealthTracker:
+    """The app's record of its connections: counters, times, reasons (no I/O).
+
+    The app reports what happens (:meth:`dialling`, :meth:`opened`,
+    :meth:`closed`, :meth:`ended`); the tracker keeps the numbers, builds the
+    lifecycle events and the :class:`WebSocketHealth` snapshot. Receive
+    counters live in :attr:`received`, written by the receive loop.
+
+    Args:
+        clock: Unix seconds (the app's injected clock).
+    """
+
+    __slots__ = (
+        "_clock",
+        "connected_at",
+        "connects",
+        "dials_since_down",
+        "disconnects",
+        "down_since",
+        "last_error",
+        "last_reason",
+        "received",
+        "state",
+    )
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self.state: AppState = "connecting"
+        self.received = ReceiveStats()
+        self.connects = 0
+        self.disconnects = 0
+        self.connected_at: float | None = None
+        self.down_since: float | None = None
+        self.dials_since_down = 0
+        self.last_error: str | None = None
+        self.last_reason: str | None = None
+
+    def dialling(self) -> None:
+        """A dial starts."""
+        self.dials_since_down += 1
+
+    def opened(self, url: str) -> tuple[float, ConnectEvent, ReconnectEvent | None]:
+        """A handshake succeeded: the time, and the events to fire."""
+        now = self._clock()
+        self.connects += 1
+        self.connected_at = now
+        self.state = "open"
+        down_since = self.down_since
+        again = None
+        if down_since is not None:
+            again = ReconnectEvent(url, self.dials_since_down, now - down_since)
+        return now, ConnectEvent(url, self.connects), again
+
+    def closed(self, url: str, *, by_app: bool) -> DisconnectEvent | None:
+        """The connection is down; with ``by_app``, the final event to fire later."""
+        connected_at = self.connected_at
+        now = self._clock()
+        self.connected_at = None
+        self.down_since = now
+        self.dials_since_down = 0
+        if not by_app or connected_at is None:
+            return None
+        return DisconnectEvent(
+            url=url,
+            reason="closed by app",
+            connected=True,
+            uptime=max(0.0, now - connected_at),
+            error=None,
+            next_delay=None,
+        )
+
+    def ended(self, *, connected: bool, reason: str, failed: bool) -> None:
+        """An attempt is over (``failed``: an error, or it never became ready)."""
+        if connected:
+            self.disconnects += 1
+        self.last_reason = reason
+        if failed:
+            self.last_error = reason
+
+    def snapshot(
+        self,
+        *,
+        url: str,
+        exchange: str,
+        failed_attempts: int,
+        handler_errors: int,
+        decode_errors: int,
+        logged_in: bool,
+        ready: bool,
+    ) -> WebSocketHealth:
+        """A :class:`WebSocketHealth` as of now."""
+        now = self._clock()
+        last = self.received.last_message_at
+        connected_at = self.connected_at
+        return WebSocketHealth(
+            state=self.state,
+            url=url,
+            exchange=exchange,
+            connects=self.connects,
+            disconnects=self.disconnects,
+            failed_attempts=failed_attempts,
+            messages_received=self.received.messages,
+            handler_errors=handler_errors,
+            decode_errors=decode_errors,
+            last_message_age=None if last is None else max(0.0, now - last),
+            connected_for=None if connected_at is None else max(0.0, now - connected_at),
+            logged_in=logged_in,
+            ready=ready,
+            last_error=self.last_error,
+            last_disconnect_reason=self.last_reason,
+        )
+
+
+@dataclass(slots=True)
+class ReceiveStats:
+    """App-lifetime receive counters, written by the receive loop."""
+
+    messages: int = 0
+    last_message_at: float | None = None

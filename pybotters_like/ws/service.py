@@ -26,12 +26,14 @@ from aiohttp import WSMsgType
 
 from pybotters_like.auth.primitives import system_clock
 from pybotters_like.auth.types import Credential
+from pybotters_like.errors import WebSocketLoginError
 from pybotters_like.ws.connection import WebSocketConnection
 from pybotters_like.ws.dispatch import Dispatcher
+from pybotters_like.ws.health import ReceiveStats
 from pybotters_like.ws.hooks import AppPing, WsHostHooks
 from pybotters_like.ws.login import perform_login
 
-__all__ = ["ConnectionService", "ReceiveStats", "Replay"]
+__all__ = ["ConnectionService", "Replay"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +41,6 @@ Ended = tuple[str, BaseException | None]
 """Why a connection ended: a short reason and the exception behind it, if any."""
 
 _TEXT, _BINARY = WSMsgType.TEXT, WSMsgType.BINARY
-
-
-@dataclass(slots=True)
-class ReceiveStats:
-    """App-lifetime receive counters, written by the receive loop, read by ``health()``."""
-
-    messages: int = 0
-    last_message_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +166,24 @@ class ConnectionService:
         if self._stale_after is not None:
             return await self._receive_watched(self._stale_after)
         return await self._receive()
+
+    def ending(
+        self, serve: asyncio.Task[Ended], drop_reason: str | None
+    ) -> tuple[str, BaseException | None, bool]:
+        """Why the finished ``serve`` task ended: ``(reason, error, was_ready)``.
+
+        ``drop_reason`` is the app's reason for cancelling it, if it did.
+        """
+        if serve.cancelled():
+            return drop_reason or "cancelled", None, self.replayed
+        failure = serve.exception()
+        if isinstance(failure, WebSocketLoginError):
+            logger.error("%s", failure)
+            return str(failure).split(": ", 1)[-1], failure, False
+        if failure is not None:
+            return f"{type(failure).__name__}: {failure}", failure, self.replayed
+        reason, error = serve.result()
+        return reason, error, self.replayed
 
     async def _receive(self) -> Ended:
         conn = self.conn
