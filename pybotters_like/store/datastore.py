@@ -188,18 +188,22 @@ class DataStore(RowTable):
             return
         changes: list[StoreChange] | None = [] if self._streams else None
         store = self._data
+        pop = store.pop
         gone: list[Hashable] = []
         items: list[StoreItem] = []
         for row in data:
             try:
                 key = getkey(row)
-                old = store.pop(key, None)
-                if old is None and not store:
-                    hash(key)  # pop() on an empty dict skips hashing
+                old = pop(key, None)
             except _LOOKUP_ERRORS:
                 self._reject(row)
                 continue
             if old is None:
+                if not store:  # pop() on an empty dict skips hashing
+                    try:
+                        hash(key)
+                    except TypeError:
+                        self._reject(row)
                 continue
             gone.append(key)
             items.append(old)

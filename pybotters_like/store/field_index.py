@@ -89,13 +89,13 @@ class FieldIndex:
         if value is not _MISSING:
             self._unfile(ident, value)
 
-    def add_many(self, idents: list[Hashable], data: dict[Hashable, StoreItem]) -> None:
+    def add_many(self, idents: list[Hashable], items: list[StoreItem]) -> None:
         """File new rows (appended to the store, so in order)."""
         field = self.field
         get = dict.get
         buckets = self._buckets
-        for ident in idents:
-            value = get(data[ident], field, _MISSING)
+        for ident, item in zip(idents, items, strict=True):
+            value = get(item, field, _MISSING)
             if value is _MISSING:
                 continue
             try:

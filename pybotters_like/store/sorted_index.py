@@ -14,7 +14,7 @@ store.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import insort
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from operator import itemgetter
 from typing import Any
@@ -24,12 +24,18 @@ from pybotters_like.store.item import StoreItem
 
 __all__ = ["SortedGroup", "SortedIndex"]
 
-_MISSING: Any = object()
 _NAN = float("nan")
 _FLOAT_CACHE_SIZE = 65_536
+_EAGER_MERGE = 8  # up to this many pending prices are bisected in; more are sorted in
 
-
-Level = Any  # one identity, or a dict of identities (in arrival order) sharing a price
+# A price level is a 3-item list ``[rows, group, price]`` (a list, not an object: it is
+# created on the hot path). ``rows`` is one row identity (the common case: one row per
+# price), a ``dict`` of identities in arrival order when several rows share the price,
+# or ``_TOMB`` when the level is empty. Identities are hashable, never dicts, so
+# ``type(rows) is dict`` tells the cases apart. Rows point at their level (``_placed``),
+# so removing a row touches neither the price dict nor the sorted list.
+Level = list[Any]
+_ROWS, _GROUP, _PRICE = 0, 1, 2
 
 
 class _Tombstone:
@@ -44,77 +50,91 @@ _TOMB: Any = _Tombstone()
 class SortedGroup:
     """The rows of one group, as ascending distinct price levels.
 
-    A level holds a single row identity directly (the common case: one row per price)
-    or a ``dict`` of identities when several rows share a price. Identities are never
-    dicts (they are hashable), so ``type(level) is dict`` tells the two apart.
-
-    An emptied level is not removed from ``prices`` at once: it becomes a tombstone,
-    revived without a list insert if the price comes back (book levels come and go at
-    the same ticks), and the list is compacted once tombstones outnumber live levels.
+    An emptied level is not removed at once: it becomes a tombstone, revived without a
+    list insert if the price comes back (book levels come and go at the same ticks),
+    and the group is compacted once levels outnumber twice the live ones. Prices of new
+    levels wait in ``pending`` and are merged into the sorted list on the next read, so
+    a burst of new levels costs one merge instead of one list insert each.
     """
 
-    __slots__ = ("dirty", "levels", "prices", "tombstones")
+    __slots__ = ("_limit", "dirty", "levels", "live", "pending", "prices")
 
     def __init__(self) -> None:
-        self.prices: list[float] = []  # sorted; includes tombstoned prices
-        self.levels: dict[float, Level] = {}  # every price in ``prices``
+        self.prices: list[float] = []  # sorted; includes tombstoned, excludes pending prices
+        self.pending: list[float] = []  # prices of new levels, not yet in ``prices``
+        self.levels: dict[float, Level] = {}  # every price in ``prices`` and ``pending``
         self.dirty: set[float] = set()
-        self.tombstones = 0
+        self.live = 0  # levels holding rows
+        self._limit = 32  # compact when ``levels`` grows past this
 
     def __len__(self) -> int:
-        return len(self.levels) - self.tombstones
+        return self.live
+
+    def sorted_prices(self) -> list[float]:
+        """Every level's price (tombstones included), ascending."""
+        pending = self.pending
+        if pending:
+            prices = self.prices
+            if len(pending) <= _EAGER_MERGE:
+                for price in pending:
+                    insort(prices, price)
+            else:
+                prices += pending
+                prices.sort()
+            pending.clear()
+        return self.prices
 
     def live_prices(self) -> list[float]:
         """Prices that hold rows, ascending."""
-        if not self.tombstones:
-            return list(self.prices)
         levels = self.levels
-        return [p for p in self.prices if levels[p] is not _TOMB]
+        return [p for p in self.sorted_prices() if levels[p][_ROWS] is not _TOMB]
 
     def idents(self, ascending: bool, data: dict[Hashable, StoreItem]) -> Iterator[Hashable]:
         """Row identities from the best end: low to high if ``ascending``."""
         levels = self.levels
-        prices = self.prices if ascending else reversed(self.prices)
+        prices = self.sorted_prices()
         dirty = self.dirty
-        for price in prices:
-            level = levels[price]
-            if level is _TOMB:
+        for price in prices if ascending else reversed(prices):
+            rows = levels[price][_ROWS]
+            if rows is _TOMB:
                 continue
-            if type(level) is dict:
+            if type(rows) is dict:
                 if dirty and price in dirty:
-                    level = self._reorder(price, data)
-                yield from level
+                    rows = self._reorder(price, data)
+                yield from rows
             else:
-                yield level
+                yield rows
 
     def level_idents(self, price: float) -> list[Hashable]:
         """Row identities at one price."""
-        level = self.levels.get(price, _TOMB)
-        if level is _TOMB:
+        level = self.levels.get(price)
+        if level is None or level[_ROWS] is _TOMB:
             return []
-        return list(level) if type(level) is dict else [level]
+        rows = level[_ROWS]
+        return list(rows) if type(rows) is dict else [rows]
 
     def all_idents(self) -> list[Hashable]:
         """Every row identity of the group (any order)."""
         out: list[Hashable] = []
         for level in self.levels.values():
-            if type(level) is dict:
-                out.extend(level)
-            elif level is not _TOMB:
-                out.append(level)
+            rows = level[_ROWS]
+            if type(rows) is dict:
+                out.extend(rows)
+            elif rows is not _TOMB:
+                out.append(rows)
         return out
 
     def compact(self) -> None:
-        """Drop tombstoned prices from the sorted list."""
+        """Drop tombstoned levels."""
         levels = self.levels
-        self.prices = live = [p for p in self.prices if levels[p] is not _TOMB]
+        self.prices = live = [p for p in self.sorted_prices() if levels[p][_ROWS] is not _TOMB]
         self.levels = {p: levels[p] for p in live}
-        self.tombstones = 0
+        self._limit = max(32, 2 * len(live))
 
     def _reorder(self, price: float, data: dict[Hashable, StoreItem]) -> dict[Hashable, None]:
         self.dirty.discard(price)
         level = self.levels[price]
-        self.levels[price] = ordered = dict.fromkeys(sorted(level, key=lambda i: data[i]._seq))
+        level[_ROWS] = ordered = dict.fromkeys(sorted(level[_ROWS], key=lambda i: data[i]._seq))
         return ordered
 
 
@@ -152,10 +172,10 @@ class SortedIndex:
         self._data = data
         self._health = health
         self.groups: dict[Any, SortedGroup] = {}  # groups are kept even when emptied
-        self._placed: dict[Hashable, tuple[SortedGroup, float]] = {}
+        self._placed: dict[Hashable, Level] = {}  # identity -> its level
         self._floats: dict[Any, float] = {}
-        for ident, item in data.items():
-            self.add(ident, item)
+        if data:
+            self.add_many(list(data), list(data.values()))
 
     def _price(self, raw: Any) -> float:
         # Prices repeat (levels come and go at the same ticks): remember parsed floats.
@@ -169,11 +189,44 @@ class SortedIndex:
         try:
             price = float(raw)
         except (TypeError, ValueError):
-            price = _NAN
-        if len(floats) >= _FLOAT_CACHE_SIZE:
-            floats.clear()
-        floats[raw] = price
+            return _NAN
+        if price == price:  # NaN is never cached: a cache hit is always sortable
+            if len(floats) >= _FLOAT_CACHE_SIZE:
+                floats.clear()
+            floats[raw] = price
         return price
+
+    def group_for(self, group_value: Any) -> SortedGroup:
+        """The group of ``group_value``, created if needed (raises TypeError if unhashable)."""
+        group = self.groups.get(group_value)
+        if group is None:
+            group = self.groups[group_value] = SortedGroup()
+        return group
+
+    def file(self, group: SortedGroup, ident: Hashable, price: float, in_order: bool) -> None:
+        """File one row at ``price`` in ``group`` (the price is already parsed)."""
+        levels = group.levels
+        level = levels.get(price)
+        if level is None:
+            self._placed[ident] = levels[price] = [ident, group, price]
+            group.pending.append(price)
+            group.live += 1
+            if len(levels) > group._limit:
+                group.compact()
+            return
+        self._placed[ident] = level
+        rows = level[_ROWS]
+        if rows is _TOMB:
+            level[_ROWS] = ident
+            group.live += 1
+            return
+        if type(rows) is not dict:
+            rows = level[_ROWS] = {rows: None}
+        if not in_order:
+            data = self._data
+            if data[next(reversed(rows))]._seq > data[ident]._seq:
+                group.dirty.add(price)
+        rows[ident] = None
 
     def add(self, ident: Hashable, item: StoreItem, in_order: bool = True) -> None:
         """File a row."""
@@ -182,49 +235,27 @@ class SortedIndex:
             raw = item[self._sort_field]
         except KeyError:
             return  # not part of any group
-        try:
-            price = self._floats[raw]
-        except (KeyError, TypeError):
-            price = self._price(raw)
+        price = self._price(raw)
         if price != price:
             self._health.reject(UNSORTABLE, self._sort_field, item)
             return
-        groups = self.groups
         try:
-            group = groups.get(group_value)
+            group = self.group_for(group_value)
         except TypeError:
             return  # unhashable group value: already reported if it is a key field
-        if group is None:
-            group = groups[group_value] = SortedGroup()
-        self._placed[ident] = (group, price)
-        levels = group.levels
-        level = levels.get(price, _MISSING)
-        if level is _MISSING:
-            prices = group.prices
-            prices.insert(bisect_left(prices, price), price)
-            levels[price] = ident
-            return
-        if level is _TOMB:
-            levels[price] = ident
-            group.tombstones -= 1
-            return
-        if type(level) is not dict:
-            level = levels[price] = {level: None}
-        if not in_order:
-            last = next(reversed(level))
-            if self._data[last]._seq > self._data[ident]._seq:
-                group.dirty.add(price)
-        level[ident] = None
+        self.file(group, ident, price, in_order)
 
-    def add_many(self, idents: list[Hashable], data: dict[Hashable, StoreItem]) -> None:
+    def add_many(self, idents: list[Hashable], items: list[StoreItem]) -> None:
         """File new rows (appended to the store, so in order): the hot path."""
         group_of = self._group_of
         sort_field = self._sort_field
         floats = self._floats
         groups = self.groups
         placed = self._placed
-        for ident in idents:
-            item = data[ident]
+        i = 0
+        for item in items:
+            ident = idents[i]
+            i += 1
             try:
                 group_value = group_of(item)
                 raw = item[sort_field]
@@ -234,49 +265,47 @@ class SortedIndex:
                 price = floats[raw]
             except (KeyError, TypeError):
                 price = self._price(raw)
-            if price != price:
-                self._health.reject(UNSORTABLE, sort_field, item)
-                continue
+                if price != price:
+                    self._health.reject(UNSORTABLE, sort_field, item)
+                    continue
             try:
                 group = groups.get(group_value)
             except TypeError:
                 continue
             if group is None:
                 group = groups[group_value] = SortedGroup()
-            placed[ident] = (group, price)
             levels = group.levels
-            level = levels.get(price, _MISSING)
-            if level is _MISSING:
-                prices = group.prices
-                prices.insert(bisect_left(prices, price), price)
-                levels[price] = ident
-            elif level is _TOMB:
-                levels[price] = ident
-                group.tombstones -= 1
-            elif type(level) is dict:
-                level[ident] = None
+            level = levels.get(price)
+            if level is None:
+                placed[ident] = levels[price] = [ident, group, price]
+                group.pending.append(price)
+                group.live += 1
+                if len(levels) > group._limit:
+                    group.compact()
+            elif level[0] is _TOMB:
+                placed[ident] = level
+                level[0] = ident
+                group.live += 1
             else:
-                levels[price] = {level: None, ident: None}
+                self.file(group, ident, price, True)
 
     def remove_many(self, idents: list[Hashable], items: list[StoreItem]) -> None:
         """Forget rows that left the store."""
         pop = self._placed.pop
         for ident in idents:
-            placed = pop(ident, None)
-            if placed is None:
+            level = pop(ident, None)
+            if level is None:
                 continue  # never filed
-            group, price = placed
-            level = group.levels[price]
-            if type(level) is dict:
-                del level[ident]
-                if level:
+            rows = level[0]
+            if type(rows) is dict:
+                del rows[ident]
+                if rows:
                     continue
+                group = level[1]
                 if group.dirty:
-                    group.dirty.discard(price)
-            group.levels[price] = _TOMB  # bury(), inlined for the hot path
-            group.tombstones += 1
-            if group.tombstones > 16 and group.tombstones * 2 > len(group.prices):
-                group.compact()
+                    group.dirty.discard(level[2])
+            level[0] = _TOMB
+            level[1].live -= 1
 
     def remove(self, ident: Hashable, item: StoreItem) -> None:
         """Forget one row."""
@@ -284,14 +313,14 @@ class SortedIndex:
 
     def replace(self, ident: Hashable, old: Mapping[str, Any], new: StoreItem) -> None:
         """Refile a row whose group or sort field may have changed."""
-        placed = self._placed.get(ident)
+        level = self._placed.get(ident)
         try:
             group_value = self._group_of(new)
             price = float(new[self._sort_field])
             if (
-                placed is not None
-                and placed[1] == price
-                and self.groups.get(group_value) is placed[0]
+                level is not None
+                and level[_PRICE] == price
+                and self.groups.get(group_value) is level[_GROUP]
             ):
                 return
         except (KeyError, TypeError, ValueError):
@@ -326,6 +355,9 @@ class SortedIndex:
             if limit is not None and len(out) >= limit:
                 break
         return out
+
+
+_MISSING: Any = object()
 
 
 def _matches(item: StoreItem, conditions: list[tuple[str, Any]]) -> bool:

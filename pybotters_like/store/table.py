@@ -30,7 +30,7 @@ _dict_update = dict.update
 
 
 class _Index(Protocol):
-    def add_many(self, idents: list[Hashable], data: dict[Hashable, StoreItem]) -> None: ...
+    def add_many(self, idents: list[Hashable], items: list[StoreItem]) -> None: ...
     def remove_many(self, idents: list[Hashable], items: list[StoreItem]) -> None: ...
     def replace(self, ident: Hashable, old: Mapping[str, Any], new: StoreItem) -> None: ...
 
@@ -170,11 +170,11 @@ class RowTable:
 
     # ------------------------------------------------------------------ raw mutations
 
-    def _index_added(self, idents: list[Hashable]) -> None:
-        data = self._data
+    def _index_added(self, idents: list[Hashable], items: list[StoreItem]) -> None:
         for hook in self._hooks:
-            hook.add_many(idents, data)
+            hook.add_many(idents, items)
         idents.clear()
+        items.clear()
 
     def _index_removed(self, idents: list[Hashable], items: list[StoreItem]) -> None:
         for hook in self._hooks:
@@ -189,38 +189,44 @@ class RowTable:
         replace swaps in a new item at the same position. Change events carry copies,
         because the stored item may be updated again later. New rows are indexed once
         per batch; the rare row that moves within an index is refiled on the spot
-        (after the pending batch, so the index never sees a row twice).
+        (after the pending batch, so the index never sees a row twice). Returns the
+        number of rows filed (rejected rows excluded).
         """
         getkey = self._getkey
         assert getkey is not None
+        if rows.__class__ is not list:
+            rows = list(rows)
         store = self._data
+        get = store.get
         hooks = self._hooks
-        added: list[Hashable] | None = [] if hooks else None
+        new_keys: list[Hashable] = []
+        new_items: list[StoreItem] = []
         sensitive = self._sensitive
         make = StoreItem
         seq = self._seq
-        n = 0
+        rejected = 0
         for row in rows:
             try:
                 key = getkey(row)
-                old = store.get(key)
+                old = get(key)
             except _LOOKUP_ERRORS:
                 self._reject(row)
+                rejected += 1
                 continue
-            n += 1
             if old is None:
                 item = make(row)
                 item._seq = seq
                 seq += 1
                 store[key] = item
-                if added is not None:
-                    added.append(key)
+                if hooks:
+                    new_keys.append(key)
+                    new_items.append(item)
                 if changes is not None:
                     changes.append(StoreChange(cast("DataStore", self), "insert", None, make(item)))
             elif merge:
                 if sensitive and not sensitive.isdisjoint(row):
-                    if added:
-                        self._index_added(added)
+                    if new_keys:
+                        self._index_added(new_keys, new_items)
                     before = make(old)
                     _dict_update(old, row)
                     for hook in hooks:
@@ -232,8 +238,8 @@ class RowTable:
                         StoreChange(cast("DataStore", self), "update", make(row), make(old))
                     )
             else:
-                if sensitive and added:
-                    self._index_added(added)
+                if sensitive and new_keys:
+                    self._index_added(new_keys, new_items)
                 item = make(row)
                 item._seq = old._seq
                 store[key] = item
@@ -243,9 +249,10 @@ class RowTable:
                 if changes is not None:
                     changes.append(StoreChange(cast("DataStore", self), "insert", None, make(item)))
         self._seq = seq
-        if added:
-            self._index_added(added)
-        return n
+        if new_keys:
+            for hook in hooks:
+                hook.add_many(new_keys, new_items)
+        return len(rows) - rejected
 
     def _append_rows(self, rows: Iterable[Item], changes: list[StoreChange] | None) -> int:
         store = self._data
@@ -265,7 +272,8 @@ class RowTable:
             seq += 1
         self._seq = seq
         if self._hooks and seq > start:
-            self._index_added(list(range(start, seq)))
+            idents: list[Hashable] = list(range(start, seq))
+            self._index_added(idents, [store[ident] for ident in idents])
         return seq - start
 
     def _remove_idents(self, idents: Iterable[Hashable], changes: list[StoreChange] | None) -> int:
