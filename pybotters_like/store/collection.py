@@ -131,7 +131,8 @@ class DataStoreCollection:
         try:
             self._onmessage(msg, ws)
         finally:
-            self._waiters.wake()
+            if self._waiters._futures:
+                self._waiters.wake()
 
     def _onmessage(self, msg: Any, ws: Any = None) -> None:
         """Route a message to the stores; subclasses implement it."""

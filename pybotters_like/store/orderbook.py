@@ -15,7 +15,7 @@ stale book is never served by ``sorted``, ``find``, iteration or ``book()``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from pybotters_like.store.book_sync import (
@@ -28,15 +28,26 @@ from pybotters_like.store.book_sync import (
 )
 from pybotters_like.store.change import StoreChange
 from pybotters_like.store.datastore import DataStore
+from pybotters_like.store.health import UNSORTABLE
 from pybotters_like.store.item import Item, StoreItem
-from pybotters_like.store.sorted_index import SortedIndex
+from pybotters_like.store.sorted_index import _TOMB, SortedGroup, SortedIndex
 
-__all__ = ["BookView", "ChecksumFunction", "OrderBookStore", "ResyncListener"]
+__all__ = ["BookView", "ChecksumFunction", "OrderBookStore", "ResyncListener", "SideDiff"]
 
 logger = logging.getLogger(__name__)
 
 ResyncListener = Callable[[ResyncRequest], None]
 ChecksumFunction = Callable[["BookView"], object]
+SideDiff = tuple[Any, Iterable[Any], Iterable[Sequence[Any]]]
+"""``(side, deletes, upserts)`` of :meth:`OrderBookStore._apply_diff_split`."""
+
+_setitem = dict.__setitem__  # stored items are read-only to users, not to their store
+_SYNCED = SyncState.SYNCED
+_APPLIED = DiffOutcome.APPLIED
+
+
+class _Unhashable(Exception):
+    """A symbol or side that cannot be hashed: the in-place path leaves it to the generic one."""
 
 
 class BookView:
@@ -109,6 +120,7 @@ class OrderBookStore(DataStore):
         self._resync_listeners: list[ResyncListener] = []
         self.checksum_function: ChecksumFunction | None = None
         self._book_spec = ((self._SYMBOL_KEY, self._SIDE_KEY), self._PRICE_KEY)
+        self._flat_keys = (self._SYMBOL_KEY, self._SIDE_KEY, self._PRICE_KEY)
         super().__init__(name, keys, data)
 
     def _create_indexes(self) -> None:
@@ -329,27 +341,9 @@ class OrderBookStore(DataStore):
         symbol without a valid snapshot are dropped (``NOT_SYNCED``). After applying,
         ``checksum`` (if given and a checksum function is set) is verified.
         """
-        state = self._sync.get(symbol)
-        if state is None or state.state is not SyncState.SYNCED:
-            self._state(symbol).unsynced_dropped += 1
-            return DiffOutcome.NOT_SYNCED
-        outcome = check_sequence(
-            state.last_sequence,
-            sequence,
-            first_sequence,
-            prev_sequence,
-            contiguous=self._CONTIGUOUS,
-        )
-        if outcome is DiffOutcome.STALE:
-            state.stale_dropped += 1
-            return outcome
-        if outcome is DiffOutcome.GAP:
-            state.gaps += 1
-            expected = state.last_sequence
-            self._desync(
-                state, "gap", expected, sequence if prev_sequence is None else prev_sequence
-            )
-            return outcome
+        state = self._diff_state(symbol, sequence, first_sequence, prev_sequence)
+        if isinstance(state, DiffOutcome):
+            return state
         changes: list[StoreChange] | None = [] if self._streams else None
         n = 0
         run: list[Item] = []  # consecutive rows of one kind, applied in order
@@ -364,11 +358,212 @@ class OrderBookStore(DataStore):
             run.append(row)
         if run:
             n += self._apply_run(run, run_deletes, changes)
-        n += self._trim(symbol, changes)
+        return self._finish_diff(state, n, changes, sequence, checksum)
+
+    def _apply_diff_split(
+        self,
+        symbol: Hashable,
+        sides: Iterable[SideDiff],
+        *,
+        sequence: int | None = None,
+        first_sequence: int | None = None,
+        prev_sequence: int | None = None,
+        checksum: object = None,
+    ) -> DiffOutcome:
+        """Apply a diff the exchange model has already split by side and kind (fast path).
+
+        ``sides`` holds ``(side, deletes, upserts)`` triples: ``deletes`` are prices
+        whose level goes, ``upserts`` are ``(price, size)`` pairs with a non-zero size
+        (the model knows how its exchange spells zero). The checks, outcome and final
+        book are those of :meth:`_apply_diff` given, side after side, the delete rows
+        then the upsert rows; an existing level takes the new size. No row dict is
+        built except for new levels, and no per-row zero test is made.
+
+        Example::
+
+            self._apply_diff_split(
+                "BTCUSDT", [("a", ["101.5"], [["101", "2.5"]]), ("b", [], [])], sequence=9
+            )
+        """
+        state = self._sync.get(symbol)
+        if (
+            state is None
+            or state.state is not _SYNCED
+            or sequence is None
+            or first_sequence is not None
+            or prev_sequence is not None
+            or state.last_sequence is None
+            or sequence != state.last_sequence + 1
+        ):  # anything but the next sequence of a live book: the full rules
+            checked = self._diff_state(symbol, sequence, first_sequence, prev_sequence)
+            if isinstance(checked, DiffOutcome):
+                return checked
+            state = checked
+        if sides.__class__ is not tuple and sides.__class__ is not list:
+            sides = list(sides)  # read twice if the in-place path hands over
+        if not self._streams and len(self._hooks) == 1 and self._key_fields == self._flat_keys:
+            try:
+                n = self._apply_split_in_place(symbol, sides)
+            except _Unhashable:
+                pass
+            else:
+                if self._MAX_DEPTH is not None:
+                    n += self._trim(symbol, None)
+                if n:
+                    self._commit(None)
+                if sequence is not None:
+                    state.last_sequence = sequence
+                if checksum is None:
+                    return _APPLIED
+                return self._verify(state, checksum)
+        changes: list[StoreChange] | None = [] if self._streams else None
+        n = 0
+        symbol_key, side_key, price_key, size_key = (
+            self._SYMBOL_KEY,
+            self._SIDE_KEY,
+            self._PRICE_KEY,
+            self._SIZE_KEY,
+        )
+        for side, deletes, upserts in sides:
+            gone = [{symbol_key: symbol, side_key: side, price_key: p} for p in deletes]
+            rows = [
+                {symbol_key: symbol, side_key: side, price_key: p, size_key: v} for p, v in upserts
+            ]
+            if gone:
+                n += self._delete_rows(gone, changes)
+            if rows:
+                n += self._upsert_rows(rows, True, changes)
+        return self._finish_diff(state, n, changes, sequence, checksum)
+
+    def _apply_split_in_place(self, symbol: Hashable, sides: Iterable[SideDiff]) -> int:
+        # The hot path of a live book: the store and its book index (the only index, no
+        # watchers) are updated in one pass per side; see SortedIndex for the layout.
+        store = self._data
+        get = store.get
+        pop = store.pop
+        book = self._book
+        placed = book._placed
+        floats = book._floats
+        groups = book.groups
+        symbol_key, side_key, price_key = self._key_fields
+        size_key = self._SIZE_KEY
+        make = StoreItem
+        seq = self._seq
+        n = 0
+        try:
+            for side, _, _ in sides:
+                hash((symbol, side))
+        except TypeError:  # the generic path reports it
+            raise _Unhashable from None
+        for side, deletes, upserts in sides:
+            group_value = (symbol, side)
+            group = groups.get(group_value)
+            if group is None:
+                group = groups[group_value] = SortedGroup()
+            for price in deletes:
+                key = (symbol, side, price)
+                try:
+                    old = pop(key, None)
+                except TypeError:
+                    continue  # unhashable price: no such level (as in _apply_diff)
+                if old is None:
+                    continue
+                n += 1
+                level = placed.pop(key, None)
+                if level is not None:
+                    if type(level[0]) is dict:
+                        placed[key] = level
+                        book.remove_many([key], [old])
+                    else:
+                        level[0] = _TOMB
+                        group.live -= 1
+            levels = group.levels
+            for price, size in upserts:
+                key = (symbol, side, price)
+                try:
+                    old = get(key)
+                except TypeError:
+                    self._reject({symbol_key: symbol, side_key: side, price_key: price})
+                    continue
+                n += 1
+                if old is not None:
+                    _setitem(old, size_key, size)
+                    continue
+                item = make({symbol_key: symbol, side_key: side, price_key: price, size_key: size})
+                item._seq = seq
+                seq += 1
+                store[key] = item
+                number = floats.get(price)
+                if number is None:
+                    number = book._price(price)
+                    if number != number:
+                        self.health.reject(UNSORTABLE, price_key, item)
+                        continue
+                level = levels.get(number)
+                if level is None:
+                    placed[key] = levels[number] = [key, group, number]
+                    group.pending.append(number)
+                    group.live += 1
+                    if len(levels) > group._limit:
+                        group.compact()
+                        levels = group.levels
+                elif level[0] is _TOMB:
+                    placed[key] = level
+                    level[0] = key
+                    group.live += 1
+                else:
+                    book.file(group, key, number, True)
+        self._seq = seq
+        return n
+
+    def _diff_state(
+        self,
+        symbol: Hashable,
+        sequence: int | None,
+        first_sequence: int | None,
+        prev_sequence: int | None,
+    ) -> SymbolSync | DiffOutcome:
+        """The symbol's sync state if the diff applies, else the outcome (counted)."""
+        state = self._sync.get(symbol)
+        if state is None or state.state is not SyncState.SYNCED:
+            self._state(symbol).unsynced_dropped += 1
+            return DiffOutcome.NOT_SYNCED
+        outcome = check_sequence(
+            state.last_sequence,
+            sequence,
+            first_sequence,
+            prev_sequence,
+            contiguous=self._CONTIGUOUS,
+        )
+        if outcome is DiffOutcome.APPLIED:
+            return state
+        if outcome is DiffOutcome.STALE:
+            state.stale_dropped += 1
+            return outcome
+        if outcome is DiffOutcome.GAP:
+            state.gaps += 1
+            expected = state.last_sequence
+            self._desync(
+                state, "gap", expected, sequence if prev_sequence is None else prev_sequence
+            )
+        return outcome
+
+    def _finish_diff(
+        self,
+        state: SymbolSync,
+        n: int,
+        changes: list[StoreChange] | None,
+        sequence: int | None,
+        checksum: object,
+    ) -> DiffOutcome:
+        if self._MAX_DEPTH is not None:
+            n += self._trim(state.symbol, changes)
         if n:
             self._commit(changes)
         if sequence is not None:
             state.last_sequence = sequence
+        if checksum is None:
+            return DiffOutcome.APPLIED
         return self._verify(state, checksum)
 
     def _apply_run(self, rows: list[Item], deletes: bool, changes: list[StoreChange] | None) -> int:

@@ -224,3 +224,77 @@ def test_levels_that_empty_and_come_back_stay_sorted_through_compaction() -> Non
     want = sorted([99, 105, 120, 195, *range(190, 200)])
     assert [int(r["p"]) for r in store.sorted()["a"]] == sorted(set(want))
     assert [int(r["p"]) for r in store.book("BTC").asks(3)] == [99, 105, 120]
+
+
+split_sides = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b"]),
+        st.lists(ticks, max_size=4),
+        st.lists(st.tuples(ticks, st.sampled_from(["1", "2.5", "7"])), max_size=5),
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    snapshot=diff_rows,
+    diffs=st.lists(split_sides, max_size=8),
+    watched=st.booleans(),
+    indexed=st.booleans(),
+)
+def test_split_diff_equals_the_row_diff_deletes_then_upserts_per_side(
+    snapshot: list[Any], diffs: list[list[Any]], watched: bool, indexed: bool
+) -> None:
+    def price(tick: int) -> str:
+        return f"{tick / 4:.2f}" if tick % 7 else str(tick // 4)  # "3" and "3.00" share a level
+
+    split, rows = Book(), Book()
+    stream = split.watch() if watched else None  # watchers and extra indexes: generic path
+    if indexed:
+        split.find({"v": "1"})
+    snap = [level(side, price(tick), size) for side, tick, size in snapshot]
+    split._replace_book("BTC", snap, sequence=1)
+    rows._replace_book("BTC", snap, sequence=1)
+    for seq, sides in enumerate(diffs, start=2):
+        split_sides_arg = [
+            (side, [price(t) for t in dels], [(price(t), v) for t, v in ups])
+            for side, dels, ups in sides
+        ]
+        row_batch = [
+            row
+            for side, dels, ups in split_sides_arg
+            for row in [level(side, p, "0") for p in dels] + [level(side, p, v) for p, v in ups]
+        ]
+        got = split._apply_diff_split("BTC", iter(split_sides_arg), sequence=seq)
+        assert got is rows._apply_diff("BTC", row_batch, sequence=seq) is DiffOutcome.APPLIED
+    assert split.find() == rows.find()
+    assert split.sorted() == rows.sorted()
+    assert split._sorted("S", "a", "b", "p") == rows._sorted("S", "a", "b", "p")
+    assert split.find({"v": "1"}) == rows.find({"v": "1"})
+    if stream is not None:
+        stream.close()
+
+
+def test_split_diff_checks_sequences_like_the_row_diff() -> None:
+    store = Book()
+    assert store._apply_diff_split("BTC", [("a", [], [("1", "1")])], sequence=1) is (
+        DiffOutcome.NOT_SYNCED
+    )
+    store._replace_book("BTC", [level("a", "1")], sequence=5)
+    assert store._apply_diff_split("BTC", [], sequence=5) is DiffOutcome.STALE
+    assert store._apply_diff_split("BTC", [("a", ["1"], [("2", "3")])], sequence=6) is (
+        DiffOutcome.APPLIED
+    )
+    assert [(i["p"], i["v"]) for i in store] == [("2", "3")]
+    assert store._apply_diff_split("BTC", [], sequence=9) is DiffOutcome.APPLIED  # not contiguous
+
+
+def test_split_diff_with_unhashable_prices_and_sides_rejects_without_raising() -> None:
+    store = Book()
+    store._replace_book("BTC", [level("a", "1")], sequence=1)
+    outcome = store._apply_diff_split(
+        "BTC", [("a", [["x"]], [(["y"], "1"), ("2", "1")]), (["s"], [], [("3", "1")])], sequence=2
+    )
+    assert outcome is DiffOutcome.APPLIED
+    assert sorted(i["p"] for i in store) == ["1", "2"]

@@ -111,13 +111,15 @@ class OrderBook(OrderBookStore):
     # ------------------------------------------------------------------ feeding
 
     def _is_zero(self, row: Mapping[str, Any]) -> bool:
+        return self._is_zero_size(row["v"])
+
+    def _is_zero_size(self, v: Any) -> bool:
         # Bybit deletes with "0"; other zero spellings ("0.000") are checked without float()
-        v = row["v"]
         if v == "0":
             return True
         if v.__class__ is str:
-            return v != "" and not v.strip("0.")
-        return super()._is_zero(row)
+            return bool(v != "" and not v.strip("0."))
+        return super()._is_zero({"v": v})
 
     def _onmessage(self, msg: Mapping[str, Any], ws: Any = None) -> None:
         """Apply one ``orderbook.*`` WS message (snapshot or delta)."""
@@ -130,28 +132,38 @@ class OrderBook(OrderBookStore):
             levels += [{"s": symbol, "S": "b", "p": lv[0], "v": lv[1]} for lv in bids]
             self._snapshot(symbol, levels, data.get("u"), msg.get("topic"), ws)
             return
-        # deletes first, then upserts: the engine applies a diff in runs of one kind, and
-        # a Bybit delta names each level at most once, so the order changes nothing else
-        rows: list[Item] = []
-        upserts: list[Item] = []
-        delete = rows.append
-        upsert = upserts.append
-        for p, v in asks:
+        # Bybit names each level at most once per delta, so applying a side's deletes
+        # before its upserts (what _apply_diff_split does) changes nothing else.
+        ask_deletes: list[Any] = []
+        ask_upserts: list[Any] = []
+        bid_deletes: list[Any] = []
+        bid_upserts: list[Any] = []
+        is_zero = self._is_zero_size
+        for level in asks:
+            p, v = level  # validates the shape before anything is applied
             if v == "0":
-                delete({"s": symbol, "S": "a", "p": p, "v": v})
+                ask_deletes.append(p)
+            elif (v.__class__ is str and v.strip("0.")) or not is_zero(v):
+                ask_upserts.append(level)
             else:
-                upsert({"s": symbol, "S": "a", "p": p, "v": v})
-        for p, v in bids:
+                ask_deletes.append(p)
+        for level in bids:
+            p, v = level
             if v == "0":
-                delete({"s": symbol, "S": "b", "p": p, "v": v})
+                bid_deletes.append(p)
+            elif (v.__class__ is str and v.strip("0.")) or not is_zero(v):
+                bid_upserts.append(level)
             else:
-                upsert({"s": symbol, "S": "b", "p": p, "v": v})
-        rows += upserts
+                bid_deletes.append(p)
         if ws is not self._sources.get(symbol) and self._foreign_delta(symbol, msg, ws):
             return
         if self._rest_seq and symbol in self._rest_seq and self._bridge_stale(symbol, data):
             return
-        outcome = self._apply_diff(symbol, rows, sequence=data.get("u"))
+        outcome = self._apply_diff_split(
+            symbol,
+            (("a", ask_deletes, ask_upserts), ("b", bid_deletes, bid_upserts)),
+            sequence=data.get("u"),
+        )
         if outcome is not _APPLIED and outcome is _NOT_SYNCED:
             self._missed_snapshot(symbol, msg, ws)
 
