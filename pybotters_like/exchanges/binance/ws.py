@@ -4,10 +4,14 @@ Owns Binance's WS knowledge only (auth.md 2.2, pybotters_behaviour.md 1.7/1.9):
 
 * WS-API (``ws-api.binance.com`` ...): a ``send_json`` request with a ``params``
   object and no ``signature`` is sent as a *copy* whose params gain ``apiKey``,
-  a fresh ``timestamp`` (ms) and ``signature`` = hex HMAC-SHA256 over the
-  ``k=v`` pairs sorted by key, joined by ``&``, not percent-encoded. The
-  caller's dict is untouched, so a replay is signed afresh and stays valid.
-  HMAC keys only (Ed25519/RSA WS-API keys use ``session.logon``; not covered).
+  a fresh ``timestamp`` (ms) and ``signature`` over the ``k=v`` pairs sorted by
+  key, joined by ``&``, not percent-encoded. The key kind is read from the
+  secret exactly as for REST (:mod:`pybotters_like.exchanges.binance.auth`
+  loads and caches it): HMAC -> hex HMAC-SHA256; a PEM Ed25519 key -> base64
+  Ed25519; a PEM RSA key -> base64 RSASSA-PKCS1-v1_5/SHA-256 (as a JSON string,
+  so no percent-encoding). Every request is signed on its own; no
+  ``session.logon`` is needed. The caller's dict is untouched, so a replay is
+  signed afresh and stays valid.
 * stream hosts: an unsolicited PONG frame every 60 s;
 * ``stream.binance.com`` (Spot) accepts 5 incoming messages per second: sends
   through the app are spaced 0.25 s apart, timed locally.
@@ -19,8 +23,8 @@ from typing import Any
 
 from yarl import URL
 
-from pybotters_like.auth.primitives import hmac_sha256_hex
 from pybotters_like.auth.types import Credential
+from pybotters_like.exchanges.binance.auth import _signer_for
 from pybotters_like.ws.hooks import AppPing, WsHostHooks, hooks_for_hosts
 
 __all__ = ["HOOKS", "SPOT_STREAM_SEND_INTERVAL", "payload_string", "ping", "sign_message"]
@@ -42,14 +46,18 @@ def payload_string(params: dict[str, Any]) -> str:
 
 
 def sign_message(message: Any, url: URL, credential: Credential, now: float) -> Any:
-    """Return a signed copy of a WS-API request (or ``message`` when not signable)."""
+    """Return a signed copy of a WS-API request (or ``message`` when not signable).
+
+    Raises:
+        AuthError: The secret is a PEM key that cannot be used (see the REST signer).
+    """
     if not isinstance(message, dict):
         return message
     params = message.get("params")
     if not isinstance(params, dict) or "signature" in params:
         return message
     signed = {**params, "apiKey": credential.key, "timestamp": round(now * 1000)}
-    signed["signature"] = hmac_sha256_hex(credential.secret, payload_string(signed))
+    signed["signature"] = _signer_for(credential)(payload_string(signed).encode())
     return {**message, "params": signed}
 
 

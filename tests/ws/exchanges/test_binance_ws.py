@@ -1,4 +1,4 @@
-"""Binance WS hooks: WS-API signing (official vector B3), valid replays, stream pacing/keepalive."""
+"""Binance WS hooks: WS-API signing (vector B3, Ed25519/RSA), replays, stream pacing/keepalive."""
 
 from __future__ import annotations
 
@@ -143,3 +143,90 @@ async def test_app_level_pong_keepalive_is_sent(ws_server, make_app, monkeypatch
     msg = await conn.receive()
     assert msg.type is WSMsgType.PONG
     assert msg.data == b""
+
+
+def _pem_credential(key: Any) -> Credential:
+    from cryptography.hazmat.primitives import serialization
+
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return Credential("binance", API_KEY, pem)
+
+
+def _payload(params: dict[str, Any]) -> bytes:
+    unsigned = {k: v for k, v in params.items() if k != "signature"}
+    return "&".join(f"{k}={unsigned[k]}" for k in sorted(unsigned)).encode()
+
+
+def test_ed25519_key_signs_each_request():
+    ed25519 = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.ed25519")
+    import base64
+
+    key = ed25519.Ed25519PrivateKey.generate()
+    order = _order()
+    before = copy.deepcopy(order)
+    url = URL("wss://ws-api.binance.com/ws-api/v3")
+    signed = binance_ws.sign_message(order, url, _pem_credential(key), 1700000000.0)
+    assert order == before
+    params = signed["params"]
+    assert params["apiKey"] == API_KEY
+    assert params["timestamp"] == 1700000000000
+    key.public_key().verify(base64.b64decode(params["signature"]), _payload(params))
+    again = binance_ws.sign_message(order, url, _pem_credential(key), 1700000001.0)
+    assert again["params"]["timestamp"] == 1700000001000
+    key.public_key().verify(
+        base64.b64decode(again["params"]["signature"]), _payload(again["params"])
+    )
+
+
+def test_rsa_key_signs_with_pkcs1v15_sha256():
+    rsa = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.rsa")
+    import base64
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    signed = binance_ws.sign_message(
+        _order(), URL("wss://ws-api.binance.com/ws-api/v3"), _pem_credential(key), 1700000000.0
+    )
+    params = signed["params"]
+    key.public_key().verify(
+        base64.b64decode(params["signature"]), _payload(params), padding.PKCS1v15(), hashes.SHA256()
+    )
+
+
+def test_unusable_pem_key_raises_auth_error_without_key_material():
+    from pybotters_like.errors import AuthError
+
+    bad = Credential("binance", API_KEY, b"-----BEGIN PRIVATE KEY-----\nnot a key\n")
+    with pytest.raises(AuthError, match="could not be loaded") as info:
+        binance_ws.sign_message(_order(), URL("wss://ws-api.binance.com/ws-api/v3"), bad, 1.0)
+    assert "not a key" not in str(info.value)
+
+
+async def test_ed25519_replays_are_signed_afresh_through_the_app(
+    ws_server, make_app, clock: FakeClock
+):
+    ed25519 = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.ed25519")
+    import base64
+
+    key = ed25519.Ed25519PrivateKey.generate()
+    server = await ws_server()
+    make_app(
+        server.url("/ws-api/v3", host="ws-api.binance.com"),
+        credentials={"binance": _pem_credential(key)},
+        send_json=_order(),
+    )
+    timestamps = []
+    for _ in range(2):
+        conn = await server.next_connection()
+        params = json.loads(await conn.receive_text())["params"]
+        key.public_key().verify(base64.b64decode(params["signature"]), _payload(params))
+        timestamps.append(params["timestamp"])
+        clock.advance(1.0)
+        await conn.ws.close()
+    assert timestamps[1] - timestamps[0] >= 1000
