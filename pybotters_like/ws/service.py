@@ -9,7 +9,8 @@ snapshots belong to :mod:`pybotters_like.ws.app`. Knows no exchange: the host
 hooks carry that.
 
 The receive loop is the hot path of the package: per TEXT/BINARY frame it does
-one ``receive()``, two counter stores and one call into the dispatcher.
+one ``receive()``, two counter stores and one call into the dispatcher; stale
+detection is a timer beside it, not a per-frame receive timeout.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ class ConnectionService:
 
     __slots__ = (
         "_autoping",
+        "_awaiting_handler",
         "_clock",
         "_credential",
         "_dispatcher",
@@ -83,7 +85,9 @@ class ConnectionService:
         "_ready",
         "_replay",
         "_stale_after",
+        "_stale_reason",
         "_stats",
+        "_watchdog",
         "conn",
         "logged_in",
         "replayed",
@@ -119,6 +123,9 @@ class ConnectionService:
         self._autoping = autoping
         self._login_timeout = login_timeout
         self._stale_after = stale_after
+        self._stale_reason: str | None = None
+        self._watchdog: asyncio.TimerHandle | None = None
+        self._awaiting_handler = False
         self.logged_in = False
         """True once the exchange acknowledged the login."""
         self.replayed = False
@@ -163,9 +170,14 @@ class ConnectionService:
             await conn.send_json(message)
         self.replayed = True
         self._ready.set()
-        if self._stale_after is not None:
-            return await self._receive_watched(self._stale_after)
-        return await self._receive()
+        if self._stale_after is None:
+            return await self._receive()
+        self._watch(self._stale_after)
+        try:
+            return await self._receive()
+        finally:
+            if self._watchdog is not None:
+                self._watchdog.cancel()
 
     def ending(
         self, serve: asyncio.Task[Ended], drop_reason: str | None
@@ -175,7 +187,7 @@ class ConnectionService:
         ``drop_reason`` is the app's reason for cancelling it, if it did.
         """
         if serve.cancelled():
-            return drop_reason or "cancelled", None, self.replayed
+            return drop_reason or self._stale_reason or "cancelled", None, self.replayed
         failure = serve.exception()
         if isinstance(failure, WebSocketLoginError):
             logger.error("%s", failure)
@@ -207,41 +219,40 @@ class ConnectionService:
                     return ended
                 continue
             if pending is not None:
-                await pending
+                self._awaiting_handler = True
+                try:
+                    await pending
+                finally:
+                    self._awaiting_handler = False
 
-    async def _receive_watched(self, stale: float) -> Ended:
-        """The receive loop with stale detection (a receive timeout per frame)."""
-        conn = self.conn
-        receive = conn.raw.receive
-        on_text, on_binary = self._dispatcher.on_text, self._dispatcher.on_binary
-        stats = self._stats
-        stamp = self._stamp
+    def _watch(self, stale: float) -> None:
+        """Start the stale watchdog: cancel this task after ``stale`` s without a frame.
+
+        A timer (every ``stale / 4`` s) compares the frame count instead of a
+        receive timeout per frame, which would double the cost of a frame. The
+        drop comes between ``stale`` and ``1.25 * stale`` s after the last frame
+        (never earlier), and never while an async handler is being awaited.
+        """
         loop = asyncio.get_running_loop()
-        last_data = loop.time()
-        while True:
-            remaining = last_data + stale - loop.time()
-            try:
-                if remaining <= 0:
-                    raise asyncio.TimeoutError
-                kind, data, extra = await receive(timeout=remaining)
-            except asyncio.TimeoutError:
-                return f"stale: no message for {stale:g}s", None
-            if kind is _TEXT:
-                stats.messages += 1
-                stats.last_message_at = stamp()
-                pending = on_text(data, conn)
-            elif kind is _BINARY:
-                stats.messages += 1
-                stats.last_message_at = stamp()
-                pending = on_binary(data, conn)
-            else:
-                ended = await self._not_data(kind, data, extra)
-                if ended is not None:
-                    return ended
-                continue
-            last_data = loop.time()
-            if pending is not None:
-                await pending
+        task = asyncio.current_task()
+        stats = self._stats
+        interval = stale / 4
+        seen = stats.messages
+        since = loop.time()
+
+        def check() -> None:
+            nonlocal seen, since
+            now = loop.time()
+            if stats.messages != seen or self._awaiting_handler:
+                seen, since = stats.messages, now
+            elif now - since >= stale and task is not None:
+                self._stale_reason = f"stale: no message for {stale:g}s"
+                self._watchdog = None
+                task.cancel()
+                return
+            self._watchdog = loop.call_at(min(now + interval, since + stale), check)
+
+        self._watchdog = loop.call_at(since + interval, check)
 
     async def _not_data(self, kind: WSMsgType, data: Any, extra: Any) -> Ended | None:
         """Handle a control frame (None) or say why the connection ended."""
