@@ -1,14 +1,16 @@
 """WebSocketApp: one long-lived, self-healing WebSocket subscription.
 
-Owns the connection lifecycle: dial -> (exchange login) -> replay ``send_*`` ->
-receive and dispatch, then backoff and dial again, until :meth:`close` or the
-session closes. Also owns the manual heartbeat, stale detection, lifecycle
-events and the health snapshot. What happens on one live connection (login,
-replay, the receive loop, control frames, app pings) is
-:mod:`pybotters_like.ws.service`; exchange knowledge comes only from
-:mod:`pybotters_like.ws.hooks` (looked up by hostname at every connect);
-frame handling from :mod:`pybotters_like.ws.dispatch`; the delay policy from
-:mod:`pybotters_like.ws.backoff`. Uses aiohttp's public API only.
+Owns the connection lifecycle: dial -> serve the connection -> backoff and dial
+again, until :meth:`close` or the session closes; the public API (``await
+app``, ``current_ws``, ``health()``, the manual ``heartbeat()``, ``close()``)
+and firing lifecycle events. Delegates by concept: what to dial and hanging up
+to :mod:`pybotters_like.ws.dial`; login, ``send_*`` replay, the receive loop,
+control frames, app pings and stale detection to
+:mod:`pybotters_like.ws.service`; frame handling to
+:mod:`pybotters_like.ws.dispatch`; counters and snapshots to
+:class:`~pybotters_like.ws.health.HealthTracker`; the delay policy to
+:mod:`pybotters_like.ws.backoff`. Exchange knowledge comes only from
+:mod:`pybotters_like.ws.hooks`. Uses aiohttp's public API only.
 
 Timing: the injected ``clock`` stamps health, login/signing timestamps, pacing
 and the "healthy for ``backoff_reset_after`` seconds" rule; the injected
@@ -46,7 +48,7 @@ from pybotters_like.ws.health import (
     WebSocketHealth,
     fire,
 )
-from pybotters_like.ws.jsondecode import Loads
+from pybotters_like.ws.jsondecode import ORJSON, Loads
 from pybotters_like.ws.jsondecode import loads as default_loads
 from pybotters_like.ws.service import ConnectionService, Replay
 
@@ -176,9 +178,11 @@ class WebSocketApp:
         self._on_disconnect = on_disconnect
         self._on_reconnect = on_reconnect
         kwargs.pop("autoping", None)
-        # TEXT payloads as bytes: no UTF-8 decode before the JSON parser (which
-        # reads bytes); hdlr_str handlers still get str from the dispatcher.
-        kwargs.setdefault("decode_text", False)
+        if loads is default_loads and ORJSON:
+            # TEXT payloads as bytes: orjson reads them without a UTF-8 pass
+            # (json.loads would decode bytes in Python, slower than aiohttp's
+            # decode); hdlr_str handlers still get str from the dispatcher.
+            kwargs.setdefault("decode_text", False)
         self._dialler = Dialler(
             session,
             kwargs,

@@ -72,6 +72,7 @@ async def test_text_frame_that_is_not_utf8_is_reported_and_skipped(
     done = asyncio.Event()
     app = make_app(
         server.url(),
+        decode_text=False,  # the default with orjson; aiohttp's decoding would close (1007)
         hdlr_str=lambda m, ws: texts.append(m),
         hdlr_json=lambda m, ws: (parsed.append(m), done.set()),
     )
