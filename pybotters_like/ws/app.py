@@ -328,7 +328,19 @@ class WebSocketApp:
     async def _run(self) -> None:
         try:
             while not self._stopping and not self._session.closed:
-                outcome = await self._connect_once()
+                try:
+                    outcome = await self._connect_once()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    # A bug in a hook (or in the app) must not end the app for good:
+                    # report it, count it as a failed attempt and retry with backoff.
+                    logger.error(
+                        "ws %s: internal error during a connection attempt; will retry",
+                        self._label,
+                        exc_info=exc,
+                    )
+                    outcome = _Outcome(False, f"internal error: {type(exc).__name__}: {exc}", exc)
                 self._track.ended(
                     connected=outcome.connected,
                     reason=outcome.reason,
