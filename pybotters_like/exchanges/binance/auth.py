@@ -49,7 +49,7 @@ from pybotters_like.auth.primitives import hmac_sha256_hex, ms
 from pybotters_like.auth.types import Credential, HostAuth, SignedRequest, SignRequest
 from pybotters_like.errors import AuthError
 
-__all__ = ["HOSTS", "PUBLIC_PATHS", "PUBLIC_PREFIXES", "is_exempt", "sign"]
+__all__ = ["HOSTS", "PUBLIC_PATHS", "PUBLIC_PREFIXES", "is_exempt", "sign", "signer_for"]
 
 _USER_STREAM_SEGMENTS = frozenset({"userDataStream", "listenKey", "listen-key"})
 
@@ -155,7 +155,7 @@ def sign(request: SignRequest, credential: Credential, now: float) -> SignedRequ
     query = request.url.raw_query_string
     if not (_has_param(query.encode(), b"timestamp") or _has_param(request.body, b"timestamp")):
         query = _append(query, "timestamp=" + ms(now))
-    signature = _signer_for(credential)(query.encode() + request.body)
+    signature = signer_for(credential)(query.encode() + request.body)
     # Base64 signatures contain "+", "/" and "="; hex passes through unchanged.
     query = _append(query, "signature=" + quote(signature, safe=""))
     url = URL.build(
@@ -183,7 +183,12 @@ _ASYMMETRIC_SIGNERS: dict[bytes, Callable[[bytes], str]] = {}
 _MAX_CACHED_KEYS = 32
 
 
-def _signer_for(credential: Credential) -> Callable[[bytes], str]:
+def signer_for(credential: Credential) -> Callable[[bytes], str]:
+    """Return a function signing bytes with the credential's key (HMAC hex, or
+    base64 Ed25519/RSA for a PEM key); PEM keys are loaded once and cached.
+
+    Shared by the REST signer and the WS-API message signer.
+    """
     secret = credential.secret
     if not secret.lstrip().startswith(b"-----BEGIN"):
         return lambda payload: hmac_sha256_hex(secret, payload)
