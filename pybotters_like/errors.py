@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "AuthError",
+    "BybitResponseError",
     "CredentialsError",
     "CredentialsFileError",
     "CredentialsFormatError",
@@ -80,3 +81,8 @@ class StoreStreamOverflowError(DataStoreError):
 
 
 __all__ += ["ReadOnlyItemError", "StoreStreamOverflowError"]
+
+
+class BybitResponseError(DataStoreError, ValueError):
+    """A REST response given to ``BybitDataStore.initialize()`` is a Bybit error
+    (``retCode != 0``). Also a ``ValueError``, which is what pybotters raises there."""

@@ -148,15 +148,29 @@ class DataStoreCollection:
         Accepts awaitables of aiohttp responses (``client.get(...)``) or of
         ``FetchResult`` (``client.fetch(...)``), handled as they complete.
         """
-        for next_done in asyncio.as_completed(aws):
-            result = await next_done
-            if hasattr(result, "response") and hasattr(result, "data"):
-                response, data = result.response, result.data
-            elif callable(getattr(result, "json", None)):
-                response, data = result, await result.json()
-            else:
-                response, data = None, result
-            self._onresponse(response, data)
+        tasks = [asyncio.ensure_future(aw) for aw in aws]
+        try:
+            for next_done in asyncio.as_completed(tasks):
+                result = await next_done
+                if hasattr(result, "response") and hasattr(result, "data"):
+                    response, data = result.response, result.data
+                elif callable(getattr(result, "json", None)):
+                    response = result
+                    try:
+                        data = await result.json()
+                    finally:
+                        result.release()
+                else:
+                    response, data = None, result
+                self._onresponse(response, data)
+        finally:
+            # One failure (or cancellation) must not leave the other requests running
+            # unobserved: cancel them and wait until they are gone.
+            pending = [task for task in tasks if not task.done()]
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
 
     def _onresponse(self, response: Any, data: Any) -> None:
         """Route one REST response; subclasses that use :meth:`initialize` implement it."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from yarl import URL
 
-from pybotters_like.errors import DataStoreError
+from pybotters_like.errors import BybitResponseError, DataStoreError
 from pybotters_like.exchanges.bybit.store_book import OrderBook, OrderBookItem
 from pybotters_like.exchanges.bybit.store_channels import (
     AllLiquidation,
@@ -89,13 +89,6 @@ _REST_PATHS: dict[str, str] = {
 }
 _CONNECTION_REASONS = frozenset({"reconnect", "disconnect"})
 _ROUTE_CACHE_MAX = 4096
-
-
-class BybitResponseError(DataStoreError, ValueError):
-    """A REST response given to ``initialize()`` is a Bybit error (``retCode != 0``).
-
-    Also a ``ValueError``, which is what pybotters raises there.
-    """
 
 
 class BybitDataStore(DataStoreCollection):
