@@ -159,7 +159,9 @@ class DataStoreCollection:
                     try:
                         data = await result.json()
                     finally:
-                        result.release()
+                        release = getattr(result, "release", None)
+                        if callable(release):
+                            release()
                 else:
                     response, data = None, result
                 self._onresponse(response, data)
