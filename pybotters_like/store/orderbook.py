@@ -223,10 +223,35 @@ class OrderBookStore(DataStore):
         fresh snapshot goes through ``_replace_book``.
         """
         targets = [symbol] if symbol is not None else list({*self._sync, *self.symbols()})
-        for target in targets:
-            self._desync(self._state(target), reason, None, None)
+        self.invalidate_symbols(targets, reason)
 
-    def _desync(self, state: SymbolSync, reason: str, expected: object, received: object) -> None:
+    def invalidate_symbols(self, symbols: Iterable[Hashable], reason: str = "invalidated") -> None:
+        """Like :meth:`invalidate` for several symbols, with one summary log line.
+
+        A dropped socket can carry hundreds of books: one warning per book would bury
+        the log, so a batch logs once (a single symbol keeps its detailed line).
+        """
+        targets = list(symbols)
+        for target in targets:
+            self._desync(self._state(target), reason, None, None, log=len(targets) == 1)
+        if len(targets) > 1:
+            logger.warning(
+                "order books out of sync store=%s symbols=%d reason=%s (first: %s)",
+                self.name or type(self).__name__,
+                len(targets),
+                reason,
+                ", ".join(map(str, targets[:5])),
+            )
+
+    def _desync(
+        self,
+        state: SymbolSync,
+        reason: str,
+        expected: object,
+        received: object,
+        *,
+        log: bool = True,
+    ) -> None:
         state.state = SyncState.OUT_OF_SYNC
         state.last_sequence = None
         state.resyncs_requested += 1
@@ -234,14 +259,15 @@ class OrderBookStore(DataStore):
         request = ResyncRequest(
             self.name or type(self).__name__, state.symbol, reason, expected, received
         )
-        logger.warning(
-            "order book out of sync store=%s symbol=%s reason=%s expected=%s received=%s",
-            request.store,
-            request.symbol,
-            reason,
-            expected,
-            received,
-        )
+        if log:
+            logger.warning(
+                "order book out of sync store=%s symbol=%s reason=%s expected=%s received=%s",
+                request.store,
+                request.symbol,
+                reason,
+                expected,
+                received,
+            )
         for listener in list(self._resync_listeners):
             try:
                 listener(request)

@@ -267,8 +267,8 @@ class OrderBook(OrderBookStore):
                 source = self._sources.get(target)
                 if source is not None and not getattr(source, "closed", True):
                     continue
-            self.invalidate(target, reason=reason)
             done.append(target)
+        self.invalidate_symbols(done, reason)
         return done
 
     def sorted(

@@ -290,3 +290,20 @@ def test_sorted_top_n_matches_brute_force(
     assert [(r["p"], r["v"]) for r in got["a"]] == want_a[:limit]
     assert [(r["p"], r["v"]) for r in got["b"]] == want_b[:limit]
     assert len(store.orderbook) == len(model)
+
+
+def test_invalidating_many_books_logs_one_line(caplog: pytest.LogCaptureFixture) -> None:
+    store = BybitDataStore()
+    symbols = [f"SYM{i}USDT" for i in range(30)]
+    for symbol in symbols:
+        store.onmessage(
+            book_msg("snapshot", 5, asks=[["2", "1"]], bids=[["1", "1"]], symbol=symbol)
+        )
+    with caplog.at_level(logging.WARNING, logger="pybotters_like"):
+        invalidated = store.invalidate_books(reason="disconnect")
+    assert sorted(invalidated) == sorted(symbols)
+    assert all(not store.orderbook.book_state(s).in_sync for s in symbols)
+    assert all(store.orderbook.sorted({"s": s}) == {"a": [], "b": []} for s in symbols)
+    out_of_sync_lines = [r for r in caplog.records if "out of sync" in r.getMessage()]
+    assert len(out_of_sync_lines) == 1
+    assert "symbols=30" in out_of_sync_lines[0].getMessage()
