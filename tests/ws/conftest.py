@@ -7,15 +7,14 @@ the server or by app callbacks, never on sleeps.
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
-from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.test_utils import TestServer
+from support import LoopbackResolver
 
 from pybotters_like.ws import WebSocketApp
 
@@ -135,27 +134,6 @@ async def ws_server() -> AsyncIterator[Callable[..., Awaitable[WsServer]]]:
     yield start
     for server in started:
         await server.close()
-
-
-class LoopbackResolver(AbstractResolver):
-    """Resolves every name to 127.0.0.1 (so exchange hostnames hit local servers)."""
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        return [
-            {
-                "hostname": host,
-                "host": "127.0.0.1",
-                "port": port,
-                "family": socket.AF_INET,
-                "proto": 0,
-                "flags": socket.AI_NUMERICHOST,
-            }
-        ]
-
-    async def close(self) -> None:
-        return None
 
 
 @pytest.fixture
