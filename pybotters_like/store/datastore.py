@@ -144,9 +144,7 @@ class DataStore(RowTable):
         numbers) come in the order they arrived. Rows with other ``item_key`` values
         are ignored; rows whose sort value is not a number are reported and left out.
         """
-        index = self._sorted_indexes.get((item_key, sort_key))
-        if index is None:
-            index = self._add_sorted_index(item_key, sort_key)
+        index = self._sorted_index_for(item_key, sort_key)
         return {
             item_asc_key: index.top(item_asc_key, True, limit, query),
             item_desc_key: index.top(item_desc_key, False, limit, query),

@@ -18,6 +18,7 @@ from pybotters_like.store.change import StoreChange, StoreStream, Waiters
 from pybotters_like.store.field_index import FieldIndex
 from pybotters_like.store.health import NOT_A_MAPPING, StoreHealth, diagnose_row
 from pybotters_like.store.item import Item, StoreItem
+from pybotters_like.store.key_sorted_index import KeySortedIndex
 from pybotters_like.store.sorted_index import SortedIndex
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ class RowTable:
         self._low = 0  # keyless: no live identity is below this
         self._field_indexes: dict[str, FieldIndex] = {}
         self._sorted_indexes: dict[tuple[Any, str], SortedIndex] = {}
+        # specs whose group and sort fields are key fields: filed on read, not hooks
+        self._key_sorted: dict[tuple[str, str], KeySortedIndex] = {}
         self._hooks: list[_Index] = []
         self._sensitive: frozenset[str] = frozenset()
         self._waiters = Waiters()
@@ -99,6 +102,20 @@ class RowTable:
             self._sorted_indexes[spec] = index
             self._add_hook(index)
         return index
+
+    def _sorted_index_for(self, item_key: str, sort_key: str) -> SortedIndex | KeySortedIndex:
+        """The index serving ``_sorted(item_key=..., sort_key=...)``, created if needed."""
+        spec = (item_key, sort_key)
+        index = self._sorted_indexes.get(spec) or self._key_sorted.get(spec)
+        if index is not None:
+            return index
+        keys = self._key_fields
+        if item_key in keys and sort_key in keys:
+            index = self._key_sorted[spec] = KeySortedIndex(
+                item_key, sort_key, self._data, self.health
+            )
+            return index
+        return self._add_sorted_index(item_key, sort_key)
 
     def create_index(self, field: str) -> None:
         """Index ``field`` for ``find`` now (it is otherwise built on first query)."""
@@ -158,6 +175,7 @@ class RowTable:
     def _reset_indexes(self) -> None:
         """Rebuild every index empty-handed (after the rows were cleared)."""
         self._hooks.clear()
+        self._key_sorted.clear()
         for field in list(self._field_indexes):
             self._field_indexes[field] = index = FieldIndex(field, self._data)
             self._hooks.append(index)

@@ -1,0 +1,228 @@
+"""Sorted views grouped and sorted by key fields only: filed lazily, on read.
+
+This module owns :class:`KeySortedIndex`, the index behind ``DataStore._sorted`` when
+both ``item_key`` and ``sort_key`` are key fields (an order book keyed on
+``symbol, side, price`` sorted by ``price`` within ``side``). Then a row's group and
+price are fixed by its identity: a merge can never move it, and a row at a level is
+alive exactly while its identity is in the store. So mutations do no index work at all:
+
+- new rows are found at read time at the end of the store (rows are appended in
+  ``_seq`` order, so everything from the last read's mark onwards is new);
+- deleted rows are noticed when a read walks past them (their identity is gone from
+  the store) and their levels are pruned then, or by the periodic compaction.
+
+A feed that reads the top of the book every few hundred rows pays only for the rows
+still alive at the read. It touches no other module's state and is not a mutation hook.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections.abc import Callable, Hashable, Mapping
+from operator import itemgetter
+from typing import Any
+
+from pybotters_like.store.health import UNSORTABLE, StoreHealth
+from pybotters_like.store.item import StoreItem
+from pybotters_like.store.sorted_index import _EAGER_MERGE, _FLOAT_CACHE_SIZE, _NAN, _matches
+
+__all__ = ["KeySortedIndex"]
+
+_ABSENT: Any = object()
+
+
+class _KeyGroup:
+    """One group's levels: ``price -> identity`` (or a dict of identities sharing it).
+
+    ``prices`` is sorted and may hold dead levels (every identity gone) until a read
+    walks past them or the group is compacted; prices of new levels wait in ``pending``.
+    """
+
+    __slots__ = ("levels", "limit", "pending", "prices")
+
+    def __init__(self) -> None:
+        self.levels: dict[float, Any] = {}
+        self.prices: list[float] = []
+        self.pending: list[float] = []
+        self.limit = 64
+
+    def sorted_prices(self) -> list[float]:
+        pending = self.pending
+        prices = self.prices
+        if pending:
+            if len(pending) <= _EAGER_MERGE:
+                for price in pending:
+                    insort(prices, price)
+            else:
+                prices += pending
+                prices.sort()
+            pending.clear()
+        return prices
+
+    def compact(self, data: dict[Hashable, StoreItem]) -> None:
+        """Drop dead levels and dead identities of shared levels."""
+        levels = self.levels
+        kept: dict[float, Any] = {}
+        for price in self.sorted_prices():
+            rows = levels[price]
+            if type(rows) is dict:
+                alive = [ident for ident in rows if ident in data]
+                if alive:
+                    kept[price] = dict.fromkeys(alive) if len(alive) > 1 else alive[0]
+            elif rows in data:
+                kept[price] = rows
+        self.levels = kept
+        self.prices = list(kept)
+        self.limit = max(64, 2 * len(kept))
+
+
+class KeySortedIndex:
+    """Group -> rows sorted by ``float(row[sort_field])``, for key-field-only specs."""
+
+    __slots__ = (
+        "_data",
+        "_floats",
+        "_group_of",
+        "_health",
+        "_mark",
+        "_sort_field",
+        "group_fields",
+        "groups",
+    )
+
+    def __init__(
+        self,
+        group_field: str,
+        sort_field: str,
+        data: dict[Hashable, StoreItem],
+        health: StoreHealth,
+    ) -> None:
+        self.group_fields = group_field
+        self._group_of: Callable[[Mapping[str, Any]], Any] = itemgetter(group_field)
+        self._sort_field = sort_field
+        self._data = data
+        self._health = health
+        self.groups: dict[Any, _KeyGroup] = {}
+        self._floats: dict[Any, float] = {}
+        self._mark = 0  # rows with ``_seq >= _mark`` are not filed yet
+
+    def _price(self, raw: Any) -> float:
+        floats = self._floats
+        try:
+            return floats[raw]
+        except KeyError:
+            pass
+        except TypeError:
+            return _NAN
+        try:
+            price = float(raw)
+        except (TypeError, ValueError):
+            return _NAN
+        if price == price:
+            if len(floats) >= _FLOAT_CACHE_SIZE:
+                floats.clear()
+            floats[raw] = price
+        return price
+
+    def _flush(self) -> None:
+        """File the rows appended since the last read."""
+        data = self._data
+        if not data:
+            return
+        mark = self._mark
+        tail = reversed(data.items())
+        last = next(tail)
+        if last[1]._seq < mark:
+            return
+        self._mark = last[1]._seq + 1
+        new = [last]
+        for pair in tail:
+            if pair[1]._seq < mark:
+                break
+            new.append(pair)
+        group_of = self._group_of
+        sort_field = self._sort_field
+        floats = self._floats
+        groups = self.groups
+        for ident, item in new:
+            group_value = group_of(item)
+            raw = item[sort_field]
+            try:
+                price = floats[raw]
+            except (KeyError, TypeError):
+                price = self._price(raw)
+                if price != price:
+                    self._health.reject(UNSORTABLE, sort_field, item)
+                    continue
+            group = groups.get(group_value)
+            if group is None:
+                group = groups[group_value] = _KeyGroup()
+            levels = group.levels
+            rows = levels.get(price, _ABSENT)
+            if rows is _ABSENT:
+                levels[price] = ident
+                group.pending.append(price)
+                if len(levels) > group.limit:
+                    group.compact(data)
+            elif type(rows) is dict:
+                rows[ident] = None
+            elif rows != ident:
+                levels[price] = {rows: None, ident: None} if rows in data else ident
+
+    def top(
+        self,
+        group_value: Any,
+        ascending: bool,
+        limit: int | None = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> list[StoreItem]:
+        """Up to ``limit`` rows of one group from its best end, optionally filtered."""
+        self._flush()
+        try:
+            group = self.groups.get(group_value)
+        except TypeError:
+            return []
+        out: list[StoreItem] = []
+        if group is None or (limit is not None and limit <= 0):
+            return out
+        data = self._data
+        get = data.get
+        levels = group.levels
+        prices = group.sorted_prices()
+        conditions = list(query.items()) if query else None
+        dead: list[float] = []
+        walked = 0
+        for price in prices if ascending else reversed(prices):
+            walked += 1
+            rows = levels[price]
+            if type(rows) is dict:
+                items = sorted(
+                    (it for it in map(get, rows) if it is not None), key=lambda it: it._seq
+                )
+                if not items:
+                    dead.append(price)
+                    continue
+            else:
+                item = get(rows)
+                if item is None:
+                    dead.append(price)
+                    continue
+                items = [item]
+            for item in items:
+                if conditions is not None and not _matches(item, conditions):
+                    continue
+                out.append(item)
+                if limit is not None and len(out) >= limit:
+                    break
+            else:
+                continue
+            break
+        if dead:
+            for price in dead:
+                del levels[price]
+            if ascending:
+                prices[:walked] = [p for p in prices[:walked] if p in levels]
+            else:
+                start = len(prices) - walked
+                prices[start:] = [p for p in prices[start:] if p in levels]
+        return out
