@@ -231,3 +231,33 @@ TestKeyedStore = KeyedStoreMachine.TestCase
 TestKeyedStore.settings = settings(max_examples=150, stateful_step_count=30, deadline=None)
 TestKeylessStore = KeylessStoreMachine.TestCase
 TestKeylessStore.settings = settings(max_examples=80, stateful_step_count=30, deadline=None)
+
+
+class UnwatchedKeyedStoreMachine(KeyedStoreMachine):
+    """The keyed machine with no stream and no index: ``_update``/``_delete`` take their
+    C paths (plain methods below replace the rules and invariants that build indexes)."""
+
+    @initialize()
+    def setup(self) -> None:
+        class Small(DataStore):
+            _MAXLEN = MAXLEN
+
+        self.store = Small(keys=list(KEYS))
+        self.model = {}
+        self.rejected = 0
+
+    def events_replay_to_the_same_rows(self) -> None:
+        pass
+
+    def sorted_matches_brute_force(self) -> None:
+        pass
+
+    def find(self, query: dict[str, Any]) -> None:
+        pass
+
+    def find_and_delete(self, query: dict[str, Any]) -> None:
+        pass
+
+
+TestUnwatchedKeyedStore = UnwatchedKeyedStoreMachine.TestCase
+TestUnwatchedKeyedStore.settings = settings(max_examples=150, stateful_step_count=30, deadline=None)
