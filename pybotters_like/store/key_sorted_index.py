@@ -18,8 +18,7 @@ still alive at the read. It touches no other module's state and is not a mutatio
 from __future__ import annotations
 
 from bisect import insort
-from collections.abc import Callable, Hashable, Mapping
-from operator import itemgetter
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from pybotters_like.store.health import UNSORTABLE, StoreHealth
@@ -73,7 +72,7 @@ class _KeyGroup:
                 kept[price] = rows
         self.levels = kept
         self.prices = list(kept)
-        self.limit = max(64, 2 * len(kept))
+        self.limit = max(64, 3 * len(kept))
 
 
 class KeySortedIndex:
@@ -82,7 +81,6 @@ class KeySortedIndex:
     __slots__ = (
         "_data",
         "_floats",
-        "_group_of",
         "_health",
         "_mark",
         "_sort_field",
@@ -98,7 +96,6 @@ class KeySortedIndex:
         health: StoreHealth,
     ) -> None:
         self.group_fields = group_field
-        self._group_of: Callable[[Mapping[str, Any]], Any] = itemgetter(group_field)
         self._sort_field = sort_field
         self._data = data
         self._health = health
@@ -140,34 +137,40 @@ class KeySortedIndex:
             if pair[1]._seq < mark:
                 break
             new.append(pair)
-        group_of = self._group_of
+        group_field = self.group_fields
         sort_field = self._sort_field
-        floats = self._floats
+        float_of = self._floats.get
         groups = self.groups
+        last_group: Any = _ABSENT
+        levels: dict[float, Any] = {}
+        pending: list[float] = []
         for ident, item in new:
-            group_value = group_of(item)
             raw = item[sort_field]
-            try:
-                price = floats[raw]
-            except (KeyError, TypeError):
+            price = float_of(raw)
+            if price is None:
                 price = self._price(raw)
                 if price != price:
                     self._health.reject(UNSORTABLE, sort_field, item)
                     continue
-            group = groups.get(group_value)
-            if group is None:
-                group = groups[group_value] = _KeyGroup()
-            levels = group.levels
+            group_value = item[group_field]
+            if group_value is not last_group:  # feeds often repeat the same str object
+                group = groups.get(group_value)
+                if group is None:
+                    group = groups[group_value] = _KeyGroup()
+                levels = group.levels
+                pending = group.pending
+                last_group = group_value
             rows = levels.get(price, _ABSENT)
             if rows is _ABSENT:
                 levels[price] = ident
-                group.pending.append(price)
-                if len(levels) > group.limit:
-                    group.compact(data)
+                pending.append(price)
             elif type(rows) is dict:
                 rows[ident] = None
             elif rows != ident:
                 levels[price] = {rows: None, ident: None} if rows in data else ident
+        for group in groups.values():
+            if len(group.levels) > group.limit:
+                group.compact(data)
 
     def top(
         self,
