@@ -17,6 +17,10 @@ import aiohttp
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.test_utils import TestServer
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from pybotters_like.auth.types import SignRequest
 
 
 class LoopbackResolver(AbstractResolver):
@@ -106,3 +110,26 @@ class RecordingServer:
 def json_reply(payload: Any, status: int = 200) -> web.Response:
     """Helper for ``RecordingServer.reply`` implementations."""
     return web.json_response(payload, status=status)
+
+
+def sign_request(
+    method: str,
+    url: str,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    data: object = None,
+    *,
+    encoded: bool = True,
+) -> SignRequest:
+    """A :class:`SignRequest` as the client builds it, for signer unit tests.
+
+    ``encoded=True`` keeps the URL's percent-encoding exactly as written (vectors);
+    ``encoded=False`` lets yarl quote it, as ``Client`` does for a plain str URL.
+    """
+    return SignRequest(
+        method,
+        URL(url, encoded=encoded),
+        CIMultiDictProxy(CIMultiDict(headers or {})),
+        body,
+        data,
+    )

@@ -15,13 +15,14 @@ import pytest
 from aiohttp import web
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict
 from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
+from support import sign_request as make_request
 from yarl import URL
 
 import pybotters_like as pybotters
 from pybotters_like.auth.registry import lookup
-from pybotters_like.auth.types import Credential, SignRequest
+from pybotters_like.auth.types import Credential
 from pybotters_like.errors import AuthError
 from pybotters_like.exchanges.binance.auth import HOSTS, is_exempt, sign
 
@@ -30,22 +31,6 @@ DOC_KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
 DOC_SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
 DOC_CRED = Credential("binance", DOC_KEY, DOC_SECRET.encode())
 DOC_NOW = 1499827319.559
-
-
-def make_request(
-    method: str,
-    url: str,
-    body: bytes = b"",
-    headers: dict[str, str] | None = None,
-    data: object = None,
-) -> SignRequest:
-    return SignRequest(
-        method,
-        URL(url, encoded=True),
-        CIMultiDictProxy(CIMultiDict(headers or {})),
-        body,
-        data,
-    )
 
 
 def split_signature(url: URL) -> tuple[str, str]:

@@ -8,13 +8,13 @@ import hmac
 
 import pytest
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict
 from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
-from yarl import URL
+from support import sign_request as make_request
 
 import pybotters_like as pybotters
 from pybotters_like.auth.registry import lookup
-from pybotters_like.auth.types import Credential, SignRequest
+from pybotters_like.auth.types import Credential
 from pybotters_like.exchanges.bitbank.auth import HOSTS, sign
 
 # bitbankinc/bitbank-api-docs rest-api.md, "Sample": secret "hoge", time 1721121776490.
@@ -22,18 +22,6 @@ DOC_SECRET = "hoge"
 DOC_CRED = Credential("bitbank", "bitbank-test-key", DOC_SECRET.encode())
 DOC_NOW = 1721121776.490
 DOC_BODY = b'{"pair": "xrp_jpy", "price": "20", "amount": "1","side": "buy", "type": "limit"}'
-
-
-def make_request(
-    method: str,
-    url: str,
-    body: bytes = b"",
-    headers: dict[str, str] | None = None,
-    data: object = None,
-) -> SignRequest:
-    return SignRequest(
-        method, URL(url, encoded=True), CIMultiDictProxy(CIMultiDict(headers or {})), body, data
-    )
 
 
 def test_t1_time_window_get() -> None:

@@ -9,23 +9,20 @@ import json
 
 import pytest
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict
 from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
+from support import sign_request as make_request
 from yarl import URL
 
 import pybotters_like as pybotters
 from pybotters_like.auth.registry import lookup
-from pybotters_like.auth.types import Credential, SignRequest
+from pybotters_like.auth.types import Credential
 from pybotters_like.exchanges.bitflyer.auth import HOSTS, sign
 
 KEY = "bitflyer-test-key"
 SECRET = "AKHZlv3PoAXZ0KXIKIVKOmS4ji3rV7ZIVIJRstwyplaw0FQ4"
 CRED = Credential("bitflyer", KEY, SECRET.encode())
 NOW = 2085848896.0  # ts_ms 2085848896000
-
-
-def make_request(method: str, url: str, body: bytes = b"", data: object = None) -> SignRequest:
-    return SignRequest(method, URL(url, encoded=True), CIMultiDictProxy(CIMultiDict()), body, data)
 
 
 def documented(timestamp: str, method: str, path_qs: str, body: bytes) -> str:
@@ -89,7 +86,7 @@ def test_documented_formula(method: str, url: str, body: bytes, path_qs: str) ->
 def test_deterministic_and_inputs_untouched() -> None:
     data = {"product_code": "FX_BTC_JPY"}
     before = copy.deepcopy(data)
-    request = make_request("POST", "https://api.bitflyer.com/v1/me/x", b"{}", data)
+    request = make_request("POST", "https://api.bitflyer.com/v1/me/x", b"{}", data=data)
     assert sign(request, CRED, NOW) == sign(request, CRED, NOW)
     assert data == before
 

@@ -6,15 +6,15 @@ import base64
 import hashlib
 import hmac
 import json
+from functools import partial
 
 import pytest
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
-from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
+from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector, sign_request
 from yarl import URL
 
 import pybotters_like as pybotters
-from pybotters_like.auth import Credential, SignRequest, lookup
+from pybotters_like.auth import Credential, lookup
 from pybotters_like.errors import AuthError
 from pybotters_like.exchanges.bitget.auth import HOSTS, sign
 
@@ -25,8 +25,7 @@ PASSPHRASE = "bg-pass"
 CRED = Credential("bitget", KEY, SECRET.encode(), PASSPHRASE)
 
 
-def make_request(method: str, url: str, body: bytes = b"") -> SignRequest:
-    return SignRequest(method, URL(url), CIMultiDictProxy(CIMultiDict()), body)
+make_request = partial(sign_request, encoded=False)
 
 
 def test_get_vector_from_pybotters() -> None:

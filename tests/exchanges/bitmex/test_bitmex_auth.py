@@ -8,13 +8,14 @@ import hmac
 
 import pytest
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict
 from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
+from support import sign_request as make_request
 from yarl import URL
 
 import pybotters_like as pybotters
 from pybotters_like.auth.registry import lookup
-from pybotters_like.auth.types import Credential, SignRequest
+from pybotters_like.auth.types import Credential
 from pybotters_like.exchanges.bitmex.auth import HOSTS, sign
 
 # https://www.bitmex.com/app/apiKeysUsage, "Full sample calculation".
@@ -22,10 +23,6 @@ DOC_KEY = "LAqUlngMIQkIUjXMUreyu3qn"
 DOC_SECRET = "chNOOS4KvNXR_Xq4k4c9qsfoKWvnDecLATCRlcBwyKDYnWgO"
 DOC_CRED = Credential("bitmex", DOC_KEY, DOC_SECRET.encode())
 X2_URL = "https://www.bitmex.com/api/v1/instrument?filter=%7B%22symbol%22%3A+%22XBTM15%22%7D"
-
-
-def make_request(method: str, url: str, body: bytes = b"", data: object = None) -> SignRequest:
-    return SignRequest(method, URL(url, encoded=True), CIMultiDictProxy(CIMultiDict()), body, data)
 
 
 def documented(method_and_path: str, expires: str, body: bytes) -> str:
@@ -99,7 +96,9 @@ def test_documented_formula(method: str, url: str, body: bytes, signed_path: str
 def test_deterministic_and_inputs_untouched() -> None:
     data = {"symbol": "XBTUSD"}
     before = copy.deepcopy(data)
-    request = make_request("POST", "https://www.bitmex.com/api/v1/order", b"symbol=XBTUSD", data)
+    request = make_request(
+        "POST", "https://www.bitmex.com/api/v1/order", b"symbol=XBTUSD", data=data
+    )
     assert sign(request, DOC_CRED, 1.0) == sign(request, DOC_CRED, 1.0)
     assert data == before
 

@@ -10,11 +10,12 @@ import base64
 import hashlib
 import hmac
 import json
+from functools import partial
 from urllib.parse import parse_qsl, quote, unquote
 
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
-from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
+from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector, sign_request
 from yarl import URL
 
 import pybotters_like as pybotters
@@ -27,8 +28,7 @@ SECRET = "b0xxxxxx-c6xxxxxx-94xxxxxx-dxxxx"
 CRED = Credential("bittrade", KEY, SECRET.encode())
 
 
-def make_request(method: str, url: str, body: bytes = b"") -> SignRequest:
-    return SignRequest(method, URL(url), CIMultiDictProxy(CIMultiDict()), body)
+make_request = partial(sign_request, encoded=False)
 
 
 def b64_hmac(message: str) -> str:

@@ -9,35 +9,19 @@ import json
 
 import pytest
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict
 from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
-from yarl import URL
+from support import sign_request as make_request
 
 import pybotters_like as pybotters
 from pybotters_like.auth.registry import lookup
-from pybotters_like.auth.types import Credential, SignRequest
+from pybotters_like.auth.types import Credential
 from pybotters_like.exchanges.bybit.auth import HOSTS, sign
 
 KEY = "77SQfUG7X33JhYZ3Jswpx5To"
 SECRET = "PrYiNnCnP76YzpTLvRtV9O1RBa5ecOXqrOTyXuTADCEXYoEX"
 CRED = Credential("bybit", KEY, SECRET.encode())
 NOW = 2085848896.0  # ts_ms 2085848896000
-
-
-def make_request(
-    method: str,
-    url: str,
-    body: bytes = b"",
-    headers: dict[str, str] | None = None,
-    data: object = None,
-) -> SignRequest:
-    return SignRequest(
-        method,
-        URL(url, encoded=True),
-        CIMultiDictProxy(CIMultiDict(headers or {})),
-        body,
-        data,
-    )
 
 
 def test_pybotters_vector_get() -> None:

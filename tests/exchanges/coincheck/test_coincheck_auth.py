@@ -8,13 +8,14 @@ import hmac
 
 import pytest
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict
 from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
+from support import sign_request as make_request
 from yarl import URL
 
 import pybotters_like as pybotters
 from pybotters_like.auth.registry import lookup
-from pybotters_like.auth.types import Credential, SignRequest
+from pybotters_like.auth.types import Credential
 from pybotters_like.exchanges.coincheck.auth import HOSTS, sign
 
 KEY = "coincheck-test-key"
@@ -22,10 +23,6 @@ SECRET = "NNT34iDK8Qr2P6nlAt4XTuw42nQUdqzHaj3337Qlz4i5l4zu"
 CRED = Credential("coincheck", KEY, SECRET.encode())
 NOW = 2085848896.0  # nonce 2085848896000
 ORDER_FORM = b"pair=btc_jpy&order_type=market_buy&market_buy_amount=BUY&size=0.01"
-
-
-def make_request(method: str, url: str, body: bytes = b"", data: object = None) -> SignRequest:
-    return SignRequest(method, URL(url, encoded=True), CIMultiDictProxy(CIMultiDict()), body, data)
 
 
 def documented(nonce: str, full_url: str, body: bytes) -> str:
@@ -72,7 +69,9 @@ def test_documented_formula(method: str, url: str, body: bytes) -> None:
 def test_deterministic_and_inputs_untouched() -> None:
     data = {"pair": "btc_jpy"}
     before = copy.deepcopy(data)
-    request = make_request("POST", "https://coincheck.com/api/exchange/orders", ORDER_FORM, data)
+    request = make_request(
+        "POST", "https://coincheck.com/api/exchange/orders", ORDER_FORM, data=data
+    )
     assert sign(request, CRED, NOW) == sign(request, CRED, NOW)
     assert data == before
 

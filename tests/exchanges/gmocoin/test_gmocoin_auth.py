@@ -9,13 +9,14 @@ import json
 
 import pytest
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict
 from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
+from support import sign_request as make_request
 from yarl import URL
 
 import pybotters_like as pybotters
 from pybotters_like.auth.registry import lookup
-from pybotters_like.auth.types import Credential, SignRequest
+from pybotters_like.auth.types import Credential
 from pybotters_like.exchanges.gmocoin.auth import HOSTS, is_exempt, sign
 
 KEY = "gmo-test-key"
@@ -23,10 +24,6 @@ SECRET = "jFRfAL7PiFLvYP6rS9u6TmTjTyVI1z21QXgDqxsCdPkMmN6I"
 CRED = Credential("gmocoin", KEY, SECRET.encode())
 NOW = 2085848896.0  # ts_ms 2085848896000
 ORDER = {"symbol": "BTC_JPY", "side": "BUY", "executionType": "MARKET", "size": 0.01}
-
-
-def make_request(method: str, url: str, body: bytes = b"", data: object = None) -> SignRequest:
-    return SignRequest(method, URL(url, encoded=True), CIMultiDictProxy(CIMultiDict()), body, data)
 
 
 def documented(timestamp: str, method: str, path: str, body: bytes) -> str:
@@ -89,7 +86,7 @@ def test_public_api_is_exempt(url: str, exempt: bool) -> None:
 def test_deterministic_and_inputs_untouched() -> None:
     data = dict(ORDER)
     before = copy.deepcopy(data)
-    request = make_request("POST", "https://api.coin.z.com/private/v1/order", b"{}", data)
+    request = make_request("POST", "https://api.coin.z.com/private/v1/order", b"{}", data=data)
     assert sign(request, CRED, NOW) == sign(request, CRED, NOW)
     assert data == before
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from functools import partial
 from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
-from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
+from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector, sign_request
 from yarl import URL
 
 import pybotters_like as pybotters
-from pybotters_like.auth import Credential, SignRequest, lookup
+from pybotters_like.auth import Credential, lookup
 from pybotters_like.auth.body import encode_form
 from pybotters_like.exchanges.mexc.auth import HOSTS, sign_v2, sign_v3
 
@@ -29,8 +29,7 @@ SECRET = "mexc-secret-0123456789abcdef"
 CRED = Credential("mexc", KEY, SECRET.encode())
 
 
-def make_request(method: str, url: str, body: bytes = b"", data: object = None) -> SignRequest:
-    return SignRequest(method, URL(url), CIMultiDictProxy(CIMultiDict()), body, data)
+make_request = partial(sign_request, encoded=False)
 
 
 def hex_hmac(secret: str, message: bytes) -> str:
@@ -86,7 +85,7 @@ def test_v3_binance_official_vector_b1() -> None:
 def test_v3_dict_body_moves_into_the_query() -> None:
     data = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "quantity": "1", "price": "9 9"}
     body = encode_form(data)  # what the client produces for a form host
-    req = make_request("POST", "https://api.mexc.com/api/v3/order?recvWindow=5000", body, data)
+    req = make_request("POST", "https://api.mexc.com/api/v3/order?recvWindow=5000", body, data=data)
     signed = sign_v3(req, CRED, NOW)
     query = "recvWindow=5000&" + urlencode(data) + "&timestamp=2085848896000"
     assert signed.url.raw_query_string == f"{query}&signature={hex_hmac(SECRET, query.encode())}"
@@ -96,7 +95,7 @@ def test_v3_dict_body_moves_into_the_query() -> None:
 
 def test_v3_raw_body_is_kept_and_signed_after_the_query() -> None:
     body = b"symbol=BTCUSDT&side=SELL"
-    req = make_request("POST", "https://api.mexc.com/api/v3/order", body, body)
+    req = make_request("POST", "https://api.mexc.com/api/v3/order", body, data=body)
     signed = sign_v3(req, CRED, NOW)
     query = "timestamp=2085848896000"
     assert (
@@ -138,7 +137,7 @@ def test_hosts_tuple() -> None:
 def test_deterministic_and_no_mutation(signer: object) -> None:
     assert callable(signer)
     data = {"a": "1"}
-    req = make_request("POST", "https://api.mexc.com/api/v3/order?b=2", b"a=1", data)
+    req = make_request("POST", "https://api.mexc.com/api/v3/order?b=2", b"a=1", data=data)
     before = (req.url, dict(req.headers), req.body, dict(data))
     first = signer(req, CRED, NOW)
     assert first == signer(req, CRED, NOW)

@@ -6,15 +6,14 @@ import base64
 import hashlib
 import hmac
 import json
+from functools import partial
 
 import pytest
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
-from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
-from yarl import URL
+from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector, sign_request
 
 import pybotters_like as pybotters
-from pybotters_like.auth import Credential, SignRequest, lookup
+from pybotters_like.auth import Credential, lookup
 from pybotters_like.errors import AuthError
 from pybotters_like.exchanges.okj.auth import HOSTS, sign
 
@@ -25,8 +24,7 @@ PASSPHRASE = "okj-pass"
 CRED = Credential("okj", KEY, SECRET.encode(), PASSPHRASE)
 
 
-def make_request(method: str, url: str, body: bytes = b"") -> SignRequest:
-    return SignRequest(method, URL(url), CIMultiDictProxy(CIMultiDict()), body)
+make_request = partial(sign_request, encoded=False)
 
 
 def expected_sign(prehash: bytes) -> str:

@@ -6,16 +6,15 @@ import base64
 import hashlib
 import hmac
 import json
+from functools import partial
 from typing import Any
 
 import pytest
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
-from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
-from yarl import URL
+from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector, sign_request
 
 import pybotters_like as pybotters
-from pybotters_like.auth import Credential, SignRequest, lookup
+from pybotters_like.auth import Credential, lookup
 from pybotters_like.errors import AuthError
 from pybotters_like.exchanges.okx.auth import HOSTS, select_credential, sign
 
@@ -26,13 +25,7 @@ PASSPHRASE = "MyPassphrase123"
 CRED = Credential("okx", KEY, SECRET.encode(), PASSPHRASE)
 
 
-def make_request(
-    method: str,
-    url: str,
-    body: bytes = b"",
-    headers: dict[str, str] | None = None,
-) -> SignRequest:
-    return SignRequest(method, URL(url), CIMultiDictProxy(CIMultiDict(headers or {})), body)
+make_request = partial(sign_request, encoded=False)
 
 
 def test_get_vector_from_pybotters() -> None:

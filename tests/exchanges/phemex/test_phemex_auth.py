@@ -5,15 +5,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from functools import partial
 
 import pytest
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
-from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
+from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector, sign_request
 from yarl import URL
 
 import pybotters_like as pybotters
-from pybotters_like.auth import Credential, SignRequest, lookup
+from pybotters_like.auth import Credential, lookup
 from pybotters_like.exchanges.phemex.auth import HOSTS, sign
 
 NOW = 2085848896.0
@@ -22,8 +22,7 @@ SECRET = "ZBAUiPBTQOjYgTihYnZMw2HFkTooufRnNY5iuahBPMspRYQJ"
 CRED = Credential("phemex", KEY, SECRET.encode())
 
 
-def make_request(method: str, url: str, body: bytes = b"") -> SignRequest:
-    return SignRequest(method, URL(url), CIMultiDictProxy(CIMultiDict()), body)
+make_request = partial(sign_request, encoded=False)
 
 
 def test_get_vector_from_pybotters() -> None:
