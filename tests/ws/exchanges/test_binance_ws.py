@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from aiohttp import WSMsgType
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from yarl import URL
 
 from pybotters_like.auth.types import Credential
@@ -162,7 +163,6 @@ def _payload(params: dict[str, Any]) -> bytes:
 
 
 def test_ed25519_key_signs_each_request():
-    ed25519 = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.ed25519")
     import base64
 
     key = ed25519.Ed25519PrivateKey.generate()
@@ -183,7 +183,6 @@ def test_ed25519_key_signs_each_request():
 
 
 def test_rsa_key_signs_with_pkcs1v15_sha256():
-    rsa = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.rsa")
     import base64
 
     from cryptography.hazmat.primitives import hashes
@@ -211,7 +210,6 @@ def test_unusable_pem_key_raises_auth_error_without_key_material():
 async def test_ed25519_replays_are_signed_afresh_through_the_app(
     ws_server, make_app, clock: FakeClock
 ):
-    ed25519 = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.ed25519")
     import base64
 
     key = ed25519.Ed25519PrivateKey.generate()

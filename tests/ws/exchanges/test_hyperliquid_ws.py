@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import copy
 
-import pytest
 from yarl import URL
 
 from pybotters_like.auth.types import Credential
-
-pytest.importorskip("coincurve")
-
 from pybotters_like.exchanges.hyperliquid import ws as hl_ws
 
 KEY = "0x0123456789012345678901234567890123456789012345678901234567890123"
