@@ -28,7 +28,7 @@ from pybotters_like.store.change import (
     StoreStream,
 )
 from pybotters_like.store.item import Item, StoreItem
-from pybotters_like.store.table import _LOOKUP_ERRORS, RowTable
+from pybotters_like.store.table import _LOOKUP_ERRORS, RowTable, _dict_update
 
 __all__ = ["DataStore"]
 
@@ -166,6 +166,49 @@ class DataStore(RowTable):
 
     def _update(self, data: Iterable[Item]) -> None:
         """Merge rows into the rows with the same key; store unknown keys as new rows."""
+        getkey = self._getkey
+        if getkey is None or self._streams or self._sensitive:
+            self._update_with_events(data)
+            return
+        # The common case, kept in one frame: a keyed store nobody watches, whose
+        # indexes a merge cannot move. Same filing as ``_upsert_rows(merge=True)``.
+        if data.__class__ is not list:
+            data = list(data)
+        store = self._data
+        get = store.get
+        hooks = self._hooks
+        make = StoreItem
+        seq = self._seq
+        rejected = 0
+        new_keys: list[Hashable] = []
+        new_items: list[StoreItem] = []
+        for row in data:
+            try:
+                key = getkey(row)
+                old = get(key)
+            except _LOOKUP_ERRORS:
+                self._reject(row)
+                rejected += 1
+                continue
+            if old is None:
+                item = make(row)
+                item._seq = seq
+                seq += 1
+                store[key] = item
+                if hooks:
+                    new_keys.append(key)
+                    new_items.append(item)
+            else:
+                _dict_update(old, row)
+        self._seq = seq
+        if new_keys:
+            self._index_added(new_keys, new_items)
+        if len(store) > self._MAXLEN:
+            self._evict(None)
+        if self._waiters._futures and len(data) > rejected:
+            self._waiters.wake()
+
+    def _update_with_events(self, data: Iterable[Item]) -> None:
         changes: list[StoreChange] | None = [] if self._streams else None
         if self._getkey is None:
             n = self._append_rows(data, changes)
@@ -184,9 +227,22 @@ class DataStore(RowTable):
                 "keyless_delete", "_delete has no effect on a keyless store (use _remove)"
             )
             return
-        changes: list[StoreChange] | None = [] if self._streams else None
         store = self._data
         pop = store.pop
+        if not self._streams and not self._hooks:
+            # nothing to report per row: just pop (an empty store skips hashing, so a
+            # key that cannot be a key is checked there)
+            before = len(store)
+            for row in data:
+                try:
+                    if pop(getkey(row), None) is None and not store:
+                        hash(getkey(row))
+                except _LOOKUP_ERRORS:
+                    self._reject(row)
+            if len(store) != before and self._waiters._futures:
+                self._waiters.wake()
+            return
+        changes: list[StoreChange] | None = [] if self._streams else None
         gone: list[Hashable] = []
         items: list[StoreItem] = []
         for row in data:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Hashable, Mapping
+from operator import attrgetter
 from typing import Any
 
 from pybotters_like.store.health import UNSORTABLE, StoreHealth
@@ -28,6 +29,7 @@ from pybotters_like.store.sorted_index import _EAGER_MERGE, _FLOAT_CACHE_SIZE, _
 __all__ = ["KeySortedIndex"]
 
 _ABSENT: Any = object()
+_seq_of = attrgetter("_seq")
 
 
 class _KeyGroup:
@@ -81,9 +83,11 @@ class KeySortedIndex:
     __slots__ = (
         "_data",
         "_floats",
+        "_group_pos",
         "_health",
         "_mark",
         "_sort_field",
+        "_sort_pos",
         "group_fields",
         "groups",
     )
@@ -92,67 +96,64 @@ class KeySortedIndex:
         self,
         group_field: str,
         sort_field: str,
+        keys: tuple[str, ...],
         data: dict[Hashable, StoreItem],
         health: StoreHealth,
     ) -> None:
+        if len(keys) < 2 or group_field not in keys or sort_field not in keys:
+            raise ValueError("KeySortedIndex needs a store keyed on both fields (and more)")
         self.group_fields = group_field
         self._sort_field = sort_field
+        # identities are key tuples: read both fields there, not in the rows
+        self._group_pos = keys.index(group_field)
+        self._sort_pos = keys.index(sort_field)
         self._data = data
         self._health = health
         self.groups: dict[Any, _KeyGroup] = {}
         self._floats: dict[Any, float] = {}
         self._mark = 0  # rows with ``_seq >= _mark`` are not filed yet
 
-    def _price(self, raw: Any) -> float:
-        floats = self._floats
-        try:
-            return floats[raw]
-        except KeyError:
-            pass
-        except TypeError:
-            return _NAN
+    def _parse(self, raw: Any) -> float:
+        """``float(raw)`` for a price not in the cache (cached if finite); NaN if unsortable."""
         try:
             price = float(raw)
         except (TypeError, ValueError):
             return _NAN
         if price == price:
+            floats = self._floats
             if len(floats) >= _FLOAT_CACHE_SIZE:
                 floats.clear()
             floats[raw] = price
         return price
 
     def _flush(self) -> None:
-        """File the rows appended since the last read."""
+        """File the rows appended since the last read (newest first, in one pass)."""
         data = self._data
         if not data:
             return
         mark = self._mark
-        tail = reversed(data.items())
-        last = next(tail)
-        if last[1]._seq < mark:
+        newest = next(reversed(data.values()))._seq
+        if newest < mark:
             return
-        self._mark = last[1]._seq + 1
-        new = [last]
-        for pair in tail:
-            if pair[1]._seq < mark:
-                break
-            new.append(pair)
-        group_field = self.group_fields
-        sort_field = self._sort_field
+        self._mark = newest + 1
+        group_pos = self._group_pos
+        sort_pos = self._sort_pos
         float_of = self._floats.get
         groups = self.groups
         last_group: Any = _ABSENT
         levels: dict[float, Any] = {}
         pending: list[float] = []
-        for ident, item in new:
-            raw = item[sort_field]
+        for ident, item in reversed(data.items()):
+            if item._seq < mark:
+                break
+            raw = ident[sort_pos]
             price = float_of(raw)
             if price is None:
-                price = self._price(raw)
+                price = self._parse(raw)
                 if price != price:
-                    self._health.reject(UNSORTABLE, sort_field, item)
+                    self._health.reject(UNSORTABLE, self._sort_field, item)
                     continue
-            group_value = item[group_field]
+            group_value = ident[group_pos]
             if group_value is not last_group:  # feeds often repeat the same str object
                 group = groups.get(group_value)
                 if group is None:
@@ -166,7 +167,7 @@ class KeySortedIndex:
                 pending.append(price)
             elif type(rows) is dict:
                 rows[ident] = None
-            elif rows != ident:
+            elif rows is not ident and rows != ident:
                 levels[price] = {rows: None, ident: None} if rows in data else ident
         for group in groups.values():
             if len(group.levels) > group.limit:
@@ -193,30 +194,29 @@ class KeySortedIndex:
         levels = group.levels
         prices = group.sorted_prices()
         conditions = list(query.items()) if query else None
+        want = -1 if limit is None else limit  # ``len(out) == -1`` never stops the walk
         dead: list[float] = []
         walked = 0
-        for price in prices if ascending else reversed(prices):
-            walked += 1
+        for walked, price in enumerate(prices if ascending else reversed(prices), 1):  # noqa: B007
             rows = levels[price]
-            if type(rows) is dict:
-                items = sorted(
-                    (it for it in map(get, rows) if it is not None), key=lambda it: it._seq
-                )
-                if not items:
-                    dead.append(price)
-                    continue
-            else:
+            if type(rows) is not dict:  # one row at this price: the common case
                 item = get(rows)
                 if item is None:
                     dead.append(price)
-                    continue
-                items = [item]
+                elif conditions is None or _matches(item, conditions):
+                    out.append(item)
+                    if len(out) == want:
+                        break
+                continue
+            items = sorted((it for it in map(get, rows) if it is not None), key=_seq_of)
+            if not items:
+                dead.append(price)
+                continue
             for item in items:
-                if conditions is not None and not _matches(item, conditions):
-                    continue
-                out.append(item)
-                if limit is not None and len(out) >= limit:
-                    break
+                if conditions is None or _matches(item, conditions):
+                    out.append(item)
+                    if len(out) == want:
+                        break
             else:
                 continue
             break

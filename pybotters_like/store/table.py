@@ -110,9 +110,9 @@ class RowTable:
         if index is not None:
             return index
         keys = self._key_fields
-        if item_key in keys and sort_key in keys:
+        if len(keys) > 1 and item_key in keys and sort_key in keys:
             index = self._key_sorted[spec] = KeySortedIndex(
-                item_key, sort_key, self._data, self.health
+                item_key, sort_key, keys, self._data, self.health
             )
             return index
         return self._add_sorted_index(item_key, sort_key)

@@ -235,7 +235,8 @@ TestKeylessStore.settings = settings(max_examples=80, stateful_step_count=30, de
 
 class UnwatchedKeyedStoreMachine(KeyedStoreMachine):
     """The keyed machine with no stream and no index: ``_update``/``_delete`` take their
-    C paths (plain methods below replace the rules and invariants that build indexes)."""
+    unreported fast paths (plain methods below replace the rules and invariants that
+    build indexes)."""
 
     @initialize()
     def setup(self) -> None:
@@ -261,3 +262,50 @@ class UnwatchedKeyedStoreMachine(KeyedStoreMachine):
 
 TestUnwatchedKeyedStore = UnwatchedKeyedStoreMachine.TestCase
 TestUnwatchedKeyedStore.settings = settings(max_examples=150, stateful_step_count=30, deadline=None)
+
+
+class UnwatchedKeyIndexedStoreMachine(UnwatchedKeyedStoreMachine):
+    """No stream, and a ``find`` index on a key field only: the fast paths with index
+    hooks (a merge cannot move a row in that index, new and deleted rows must be filed)."""
+
+    @initialize()
+    def setup(self) -> None:
+        class Small(DataStore):
+            _MAXLEN = MAXLEN
+            _INDEXES = ("k1",)
+
+        self.store = Small(keys=list(KEYS))
+        self.model = {}
+        self.rejected = 0
+
+    @rule(value=key_values)
+    def find_by_key_field(self, value: Any) -> None:
+        query = {"k1": value}
+        assert self.store.find(query) == brute_find(list(self.model.values()), query)
+
+
+class UnwatchedIndexedStoreMachine(KeyedStoreMachine):
+    """No stream, but ``find`` and ``_sorted`` build indexes on fields a merge can
+    change: the row-by-row paths without events."""
+
+    @initialize()
+    def setup(self) -> None:
+        class Small(DataStore):
+            _MAXLEN = MAXLEN
+
+        self.store = Small(keys=list(KEYS))
+        self.model = {}
+        self.rejected = 0
+
+    def events_replay_to_the_same_rows(self) -> None:
+        pass
+
+
+TestUnwatchedKeyIndexedStore = UnwatchedKeyIndexedStoreMachine.TestCase
+TestUnwatchedKeyIndexedStore.settings = settings(
+    max_examples=100, stateful_step_count=30, deadline=None
+)
+TestUnwatchedIndexedStore = UnwatchedIndexedStoreMachine.TestCase
+TestUnwatchedIndexedStore.settings = settings(
+    max_examples=100, stateful_step_count=30, deadline=None
+)
