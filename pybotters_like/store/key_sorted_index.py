@@ -20,7 +20,7 @@ from __future__ import annotations
 from bisect import insort
 from collections.abc import Hashable, Mapping
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from pybotters_like.store.health import UNSORTABLE, StoreHealth
 from pybotters_like.store.item import StoreItem
@@ -143,7 +143,8 @@ class KeySortedIndex:
         last_group: Any = _ABSENT
         levels: dict[float, Any] = {}
         pending: list[float] = []
-        for ident, item in reversed(data.items()):
+        keyed = cast("dict[tuple[Any, ...], StoreItem]", data)  # identities are key tuples
+        for ident, item in reversed(keyed.items()):
             if item._seq < mark:
                 break
             raw = ident[sort_pos]
