@@ -180,8 +180,9 @@ class DataStore(RowTable):
         make = StoreItem
         seq = self._seq
         rejected = 0
-        new_keys: list[Hashable] = []
-        new_items: list[StoreItem] = []
+        if hooks:  # rows new to the store are handed to the indexes as one batch
+            new_keys: list[Hashable] = []
+            new_items: list[StoreItem] = []
         for row in data:
             try:
                 key = getkey(row)
@@ -201,7 +202,7 @@ class DataStore(RowTable):
             else:
                 _dict_update(old, row)
         self._seq = seq
-        if new_keys:
+        if hooks and new_keys:
             self._index_added(new_keys, new_items)
         if len(store) > self._MAXLEN:
             self._evict(None)
