@@ -84,6 +84,9 @@ class DataStore(RowTable):
         return iter(self._data.values())
 
     def __reversed__(self) -> Iterator[StoreItem]:
+        seq_rows = self._seq_rows
+        if seq_rows is not None:
+            return seq_rows.reversed_values()
         return reversed(self._data.values())
 
     def __repr__(self) -> str:
@@ -122,7 +125,8 @@ class DataStore(RowTable):
         """``{identity: row}`` of the rows ``find(query)`` returns (for ``_remove``)."""
         data = self._data
         if not query:
-            return dict(data)
+            seq_rows = self._seq_rows
+            return dict(data) if seq_rows is None else dict(seq_rows.items())
         return {ident: data[ident] for ident in self._find_idents(query)}
 
     _find_with_ident = _find_with_uuid
@@ -283,7 +287,6 @@ class DataStore(RowTable):
         if self._streams:
             changes = [StoreChange(self, "delete", None, item) for item in self._data.values()]
         self._data.clear()
-        self._low = self._seq
         self._reset_indexes()
         self._commit(changes)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from itertools import islice
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from pybotters_like.store.change import StoreChange, StoreStream, Waiters
@@ -19,6 +19,7 @@ from pybotters_like.store.field_index import FieldIndex
 from pybotters_like.store.health import NOT_A_MAPPING, StoreHealth, diagnose_row
 from pybotters_like.store.item import Item, StoreItem
 from pybotters_like.store.key_sorted_index import KeySortedIndex
+from pybotters_like.store.seq_rows import SeqRows
 from pybotters_like.store.sorted_index import SortedIndex
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["RowTable"]
 
 _LOOKUP_ERRORS = (KeyError, TypeError, IndexError)
+_seq_of = attrgetter("_seq")
 _dict_update = dict.update
 
 
@@ -46,8 +48,9 @@ class RowTable:
         self._key_fields = tuple(keys)
         self._getkey: Callable[[Any], Hashable] | None = itemgetter(*keys) if keys else None
         self._data: dict[Hashable, StoreItem] = {}
+        self._seq_rows: SeqRows | None = None
         self._seq = 0  # next insertion sequence number (and keyless identity)
-        self._low = 0  # keyless: no live identity is below this
+        self._new_rows_container()
         self._field_indexes: dict[str, FieldIndex] = {}
         self._sorted_indexes: dict[tuple[Any, str], SortedIndex] = {}
         # specs whose group and sort fields are key fields: filed on read, not hooks
@@ -57,6 +60,21 @@ class RowTable:
         self._waiters = Waiters()
         self._streams: list[StoreStream] = []
         self.health = StoreHealth(name or type(self).__name__)
+
+    def _new_rows_container(self) -> None:
+        """A dict by key tuple for a keyed store; ``SeqRows`` for a keyless one.
+
+        ``SeqRows`` offers the dict methods the store and its indexes use on ``_data``
+        (``get``, ``[]``, ``in``, ``pop``, ``items``, ``values``, ``len``, ``clear``), so
+        ``_data`` keeps the dict type for the keyed hot paths; keyless paths go through
+        ``_seq_rows``.
+        """
+        if self._key_fields:
+            self._data = {}
+            self._seq_rows = None
+        else:
+            self._seq_rows = SeqRows()
+            self._data = cast("dict[Hashable, StoreItem]", self._seq_rows)
 
     def _find_idents(self, query: Mapping[str, Any]) -> Iterable[Hashable]:
         buckets = []
@@ -163,8 +181,8 @@ class RowTable:
         rows = list(self._data.values())
         self._key_fields = new
         self._getkey = itemgetter(*new) if new else None
-        self._data.clear()
-        self._low = self._seq = 0
+        self._new_rows_container()
+        self._seq = 0
         self._reset_indexes()
         self._recompute_sensitive()
         if new:
@@ -273,8 +291,12 @@ class RowTable:
         return len(rows) - rejected
 
     def _append_rows(self, rows: Iterable[Item], changes: list[StoreChange] | None) -> int:
-        store = self._data
+        seq_rows = self._seq_rows
+        assert seq_rows is not None
+        append = seq_rows.append
         make = StoreItem
+        hooks = self._hooks
+        added: list[StoreItem] = []
         start = seq = self._seq
         for row in rows:
             try:
@@ -283,15 +305,16 @@ class RowTable:
                 self._reject(row)
                 continue
             item._seq = seq
-            store[seq] = item
+            append(item)
+            seq += 1
+            if hooks:
+                added.append(item)
             if changes is not None:
                 # keyless rows are never updated in place: no copy needed
                 changes.append(StoreChange(cast("DataStore", self), "insert", None, item))
-            seq += 1
         self._seq = seq
-        if self._hooks and seq > start:
-            idents: list[Hashable] = list(range(start, seq))
-            self._index_added(idents, [store[ident] for ident in idents])
+        if added:
+            self._index_added(list(range(start, seq)), added)
         return seq - start
 
     def _remove_idents(self, idents: Iterable[Hashable], changes: list[StoreChange] | None) -> int:
@@ -319,16 +342,16 @@ class RowTable:
         excess = len(store) - self._MAXLEN
         if excess <= 0:
             return 0
-        if self._getkey is None:
-            idents: list[Hashable] = []
-            low = self._low
-            while len(idents) < excess:
-                if low in store:
-                    idents.append(low)
-                low += 1
-            self._low = low
-        else:
-            idents = list(islice(store, excess))
+        seq_rows = self._seq_rows
+        if seq_rows is not None:
+            gone = seq_rows.pop_oldest(excess)
+            if self._hooks:
+                self._index_removed(list(map(_seq_of, gone)), gone)
+            if changes is not None:
+                changes += [StoreChange(cast("DataStore", self), "delete", None, it) for it in gone]
+            self.health.evicted += len(gone)
+            return len(gone)
+        idents = list(islice(store, excess))
         n = self._remove_idents(idents, changes)
         self.health.evicted += n
         return n

@@ -188,6 +188,8 @@ class KeylessStoreMachine(RuleBasedStateMachine):
             _MAXLEN = MAXLEN
 
         self.store = Small()
+        assert self.store._seq_rows is not None
+        self.store._seq_rows._trim_min = 2  # cut the dead prefix often
         self.model: list[dict[str, Any]] = []
         self.stream = self.store.watch()
         self.replica: list[Any] = []
@@ -212,9 +214,49 @@ class KeylessStoreMachine(RuleBasedStateMachine):
     def find(self, query: dict[str, Any]) -> None:
         assert self.store.find(query) == brute_find(self.model, query)
 
+    @rule(query=queries)
+    def find_and_delete(self, query: dict[str, Any]) -> None:
+        want = brute_find(self.model, query)
+        self.model = [row for row in self.model if row not in want]
+        assert self.store._find_and_delete(query) == want
+
+    @rule(data=st.data())
+    def remove_some_by_identity(self, data: st.DataObject) -> None:
+        found = self.store._find_with_uuid()
+        assert list(found.values()) == self.model
+        chosen = data.draw(st.lists(st.sampled_from(list(found) or [0]), max_size=3))
+        self.store._remove([*chosen, -1, "absent"])  # unknown identities are ignored
+        gone = {id(found[ident]) for ident in chosen if ident in found}
+        self.model = [
+            row
+            for row, item in zip(self.model, found.values(), strict=True)
+            if id(item) not in gone
+        ]
+
+    @rule()
+    def clear(self) -> None:
+        self.model.clear()
+        self.store._clear()
+
+    @rule(row=rows())
+    def get_and_pop_find_nothing(self, row: dict[str, Any]) -> None:
+        assert self.store.get(row) is None
+        assert self.store._pop(row) is None
+
     @invariant()
     def rows_match(self) -> None:
         assert list(self.store) == self.model
+        assert list(reversed(self.store)) == self.model[::-1]
+        assert len(self.store) == len(self.model)
+        assert bool(self.store._data) == bool(self.model)
+
+    @invariant()
+    def sorted_matches_brute_force(self) -> None:
+        got = self.store._sorted("side", "a", "b", "p")
+        assert got == {
+            "a": brute_sorted(self.model, "a", False),
+            "b": brute_sorted(self.model, "b", True),
+        }
 
     @invariant()
     def events_replay_to_the_same_rows(self) -> None:
@@ -308,4 +350,27 @@ TestUnwatchedKeyIndexedStore.settings = settings(
 TestUnwatchedIndexedStore = UnwatchedIndexedStoreMachine.TestCase
 TestUnwatchedIndexedStore.settings = settings(
     max_examples=100, stateful_step_count=30, deadline=None
+)
+
+
+class UnwatchedKeylessStoreMachine(KeylessStoreMachine):
+    """The keyless machine with no stream: appends and evictions report no events."""
+
+    @initialize()
+    def setup(self) -> None:
+        class Small(DataStore):
+            _MAXLEN = MAXLEN
+
+        self.store = Small()
+        assert self.store._seq_rows is not None
+        self.store._seq_rows._trim_min = 2
+        self.model = []
+
+    def events_replay_to_the_same_rows(self) -> None:
+        pass
+
+
+TestUnwatchedKeylessStore = UnwatchedKeylessStoreMachine.TestCase
+TestUnwatchedKeylessStore.settings = settings(
+    max_examples=80, stateful_step_count=30, deadline=None
 )

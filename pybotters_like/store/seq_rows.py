@@ -1,0 +1,161 @@
+"""Rows of a keyless store: a list in arrival order, with ``_seq`` as the identity.
+
+This module owns :class:`SeqRows`, the container behind ``DataStore._data`` when a store
+has no keys (trades, executions, any time series). It offers the part of the ``dict``
+interface the store and its indexes use (``get``, ``[]``, ``in``, ``pop``, ``items``,
+``values``, ``len``, ``clear``), with the row's ``_seq`` number as its key.
+
+Why not a ``dict`` keyed by the number, as for keyed stores: a time series appends at one
+end and evicts at the other. A dict never reuses the slots of evicted entries, so it keeps
+reallocating a table sized for the whole window (for 100,000 rows, about 10 MB at a time),
+and each int key is one more object. A list holds one pointer per row; eviction moves a
+start mark and the dead prefix is cut off once it is as long as the live part.
+
+Lookup by identity is O(1) while no row was removed from the middle (identities are then
+contiguous), and a bisect on ``_seq`` otherwise. Removing from the middle (``_remove``,
+``_find_and_delete`` on a keyless store) is O(n) per call, not per row.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from itertools import islice
+from operator import attrgetter, index
+from typing import Any, overload
+
+from pybotters_like.store.item import StoreItem
+
+__all__ = ["SeqRows"]
+
+_seq_of = attrgetter("_seq")
+_MISSING: Any = object()
+
+
+class SeqRows:
+    """Keyless rows in arrival order; ``rows[start:]`` are the live ones."""
+
+    __slots__ = ("_rows", "_start", "_trim_min", "append", "extend")
+
+    def __init__(self) -> None:
+        self._rows: list[Any] = []  # dead prefix (None) before ``_start``
+        self._start = 0
+        self._trim_min = 1024  # shortest dead prefix worth cutting off
+        # the list object is never replaced, so its methods are bound once
+        self.append: Callable[[StoreItem], None] = self._rows.append
+        """Add the newest row (its ``_seq`` above every stored one)."""
+        self.extend: Callable[[Iterable[StoreItem]], None] = self._rows.extend
+        """Add rows, oldest first (each ``_seq`` above every stored one)."""
+
+    # ------------------------------------------------------------------ reading
+
+    def __len__(self) -> int:
+        return len(self._rows) - self._start
+
+    def __bool__(self) -> bool:
+        return len(self._rows) > self._start
+
+    def values(self) -> Iterator[StoreItem]:
+        """Live rows, oldest first."""
+        return islice(self._rows, self._start, None)
+
+    def reversed_values(self) -> Iterator[StoreItem]:
+        """Live rows, newest first."""
+        return islice(reversed(self._rows), len(self))
+
+    def __iter__(self) -> Iterator[int]:
+        return map(_seq_of, self.values())
+
+    keys = __iter__
+
+    def items(self) -> Iterator[tuple[int, StoreItem]]:
+        """``(identity, row)`` pairs, oldest first."""
+        return zip(self, self.values(), strict=True)
+
+    def _position(self, ident: Hashable) -> int:
+        """Where the row with identity ``ident`` is, or -1 (TypeError if unhashable)."""
+        try:
+            seq = index(ident)  # type: ignore[arg-type]
+        except TypeError:
+            hash(ident)  # an unhashable identity raises, as a dict lookup would
+            return -1
+        rows = self._rows
+        start = self._start
+        end = len(rows)
+        if start == end:
+            return -1
+        # identities are contiguous unless rows were removed from the middle
+        guess: int = start + seq - rows[start]._seq
+        if start <= guess < end and rows[guess]._seq == seq:
+            return guess
+        found = bisect_left(rows, seq, start, end, key=_seq_of)
+        if found < end and rows[found]._seq == seq:
+            return found
+        return -1
+
+    @overload
+    def get(self, ident: Hashable) -> StoreItem | None: ...
+    @overload
+    def get(self, ident: Hashable, default: Any) -> Any: ...
+    def get(self, ident: Hashable, default: Any = None) -> Any:
+        """The row with identity ``ident``, or ``default``."""
+        found = self._position(ident)
+        return default if found < 0 else self._rows[found]
+
+    def __getitem__(self, ident: Hashable) -> StoreItem:
+        found = self._position(ident)
+        if found < 0:
+            raise KeyError(ident)
+        item: StoreItem = self._rows[found]
+        return item
+
+    def __contains__(self, ident: object) -> bool:
+        try:
+            return self._position(ident) >= 0
+        except TypeError:
+            return False
+
+    # ------------------------------------------------------------------ writing
+
+    def pop(self, ident: Hashable, default: Any = _MISSING) -> Any:
+        """Remove and return the row with identity ``ident``."""
+        found = self._position(ident)
+        if found < 0:
+            if default is _MISSING:
+                raise KeyError(ident)
+            return default
+        rows = self._rows
+        item = rows[found]
+        if found == self._start:
+            rows[found] = None  # drop the reference; the slot is cut off later
+            self._start = found + 1
+            self._trim()
+        else:
+            del rows[found]
+        return item
+
+    def pop_oldest(self, count: int) -> list[StoreItem]:
+        """Remove and return the ``count`` oldest rows (fewer if there are fewer)."""
+        rows = self._rows
+        start = self._start
+        end = min(start + count, len(rows))
+        gone = rows[start:end]
+        rows[start:end] = [None] * (end - start)
+        self._start = end
+        self._trim()
+        return gone
+
+    def clear(self) -> None:
+        """Remove every row."""
+        self._rows.clear()
+        self._start = 0
+
+    def _trim(self) -> None:
+        start = self._start
+        rows = self._rows
+        if start == len(rows):
+            rows.clear()
+            self._start = 0
+        elif start >= self._trim_min and start * 2 >= len(rows):
+            del rows[:start]
+            self._start = 0
