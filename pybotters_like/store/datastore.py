@@ -19,7 +19,7 @@ reason and field); nothing is raised into the caller's callback.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from pybotters_like.store.change import (
     DEFAULT_STREAM_MAXSIZE,
@@ -119,6 +119,9 @@ class DataStore(RowTable):
         data = self._data
         if not query:
             return list(data.values())
+        seq_rows = self._seq_rows
+        if seq_rows is not None:
+            return seq_rows.pick(cast("Iterable[int]", self._find_idents(query)))
         return [data[ident] for ident in self._find_idents(query)]
 
     def _find_with_uuid(self, query: Mapping[str, Any] | None = None) -> dict[Hashable, StoreItem]:
@@ -320,7 +323,11 @@ class DataStore(RowTable):
         if not idents:
             return []
         data = self._data
-        rows = [data[ident] for ident in idents]
+        seq_rows = self._seq_rows
+        if seq_rows is not None:
+            rows = seq_rows.pick(cast("list[int]", idents))
+        else:
+            rows = [data[ident] for ident in idents]
         changes: list[StoreChange] | None = [] if self._streams else None
         self._remove_idents(idents, changes)
         self._commit(changes)

@@ -109,6 +109,18 @@ class SeqRows:
         item: StoreItem = self._rows[found]
         return item
 
+    def pick(self, idents: Iterable[int]) -> list[StoreItem]:
+        """The rows of stored identities ``idents``, in that order (an index's answer)."""
+        rows = self._rows
+        start = self._start
+        if start == len(rows):
+            return [self[ident] for ident in idents]  # raises KeyError for any ident
+        first: int = rows[start]._seq
+        if rows[-1]._seq - first == len(rows) - 1 - start:  # contiguous: position = arithmetic
+            shift = start - first
+            return [rows[ident + shift] for ident in idents]
+        return [self[ident] for ident in idents]
+
     def __contains__(self, ident: object) -> bool:
         try:
             return self._position(ident) >= 0
