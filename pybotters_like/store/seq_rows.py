@@ -12,8 +12,9 @@ and each int key is one more object. A list holds one pointer per row; eviction 
 start mark and the dead prefix is cut off once it is as long as the live part.
 
 Lookup by identity is O(1) while no row was removed from the middle (identities are then
-contiguous), and a bisect on ``_seq`` otherwise. Removing from the middle (``_remove``,
-``_find_and_delete`` on a keyless store) is O(n) per call, not per row.
+contiguous), and a bisect on ``_seq`` otherwise. Removing rows from the middle
+(``_remove``, ``_find_and_delete`` on a keyless store) costs one pass over the list per
+call, not one per row.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ __all__ = ["SeqRows"]
 
 _seq_of = attrgetter("_seq")
 _MISSING: Any = object()
+_FEW = 8  # up to this many rows removed from the middle are deleted one by one
 
 
 class SeqRows:
@@ -145,6 +147,41 @@ class SeqRows:
         else:
             del rows[found]
         return item
+
+    def pop_many(self, idents: Iterable[Hashable]) -> tuple[list[Hashable], list[StoreItem]]:
+        """Remove the rows of ``idents`` (unknown or unhashable ones are skipped).
+
+        Returns the identities removed and their rows, in the order given. A few rows
+        are deleted in place; more are removed by rebuilding the live part once.
+        """
+        found: dict[int, Hashable] = {}
+        rows = self._rows
+        start = self._start
+        end = len(rows)
+        shift = None  # position = identity + shift while identities are contiguous
+        if start < end and rows[-1]._seq - rows[start]._seq == end - 1 - start:
+            shift = start - rows[start]._seq
+        for ident in idents:
+            if shift is not None and type(ident) is int:
+                position = ident + shift
+                if not start <= position < end:
+                    continue
+            else:
+                try:
+                    position = self._position(ident)
+                except TypeError:
+                    continue
+            if position >= 0 and position not in found:
+                found[position] = ident
+        items: list[StoreItem] = [rows[position] for position in found]
+        if len(found) <= _FEW:
+            for position in sorted(found, reverse=True):
+                del rows[position]
+        else:
+            rows[start:] = [row for i, row in enumerate(rows[start:], start) if i not in found]
+        if self._start == len(rows):
+            self.clear()
+        return list(found.values()), items
 
     def pop_oldest(self, count: int) -> list[StoreItem]:
         """Remove and return the ``count`` oldest rows (fewer if there are fewer)."""

@@ -321,6 +321,15 @@ class RowTable:
         store = self._data
         gone: list[Hashable] = []
         items: list[StoreItem] = []
+        if self._seq_rows is not None:  # one pass over the list, not one per row
+            gone, items = self._seq_rows.pop_many(idents)
+            if changes is not None:
+                changes += [
+                    StoreChange(cast("DataStore", self), "delete", None, it) for it in items
+                ]
+            if gone and self._hooks:
+                self._index_removed(gone, items)
+            return len(gone)
         for ident in idents:
             try:
                 old = store.pop(ident, None)

@@ -68,6 +68,31 @@ def test_lookups_after_removals_from_the_middle() -> None:
         rows.pop(3)
 
 
+@pytest.mark.parametrize("count", [3, 20])  # deleted one by one / list rebuilt once
+def test_pop_many_removes_rows_from_the_middle_in_one_call(count: int) -> None:
+    rows, items = filled(60)
+    rows.pop_oldest(5)
+    chosen = [57, *range(10, 10 + 2 * (count - 1), 2)]  # not in order, one near the end
+    asked = [*chosen, 10, 3, 999, "x", [1]]  # repeated, evicted, unknown, unhashable
+    gone, removed = rows.pop_many(asked)
+    assert gone == chosen
+    assert removed == [items[seq] for seq in chosen]
+    kept = [it for it in items[5:] if it._seq not in chosen]
+    assert list(rows.values()) == kept
+    assert len(rows) == len(kept)
+    for item in kept:
+        assert rows[item._seq] is item
+    assert all(seq not in rows for seq in chosen)
+    assert rows.pop_many([]) == ([], [])
+
+
+def test_pop_many_of_every_row_empties_the_list() -> None:
+    rows, _ = filled(12)
+    rows.pop_many(range(12))
+    assert rows._rows == []
+    assert not rows
+
+
 def test_rows_that_leave_are_not_referenced_any_more() -> None:
     rows, items = filled(3000)
     rows._trim_min = 10**9  # keep the dead prefix: it must not hold the rows
