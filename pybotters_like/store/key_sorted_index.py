@@ -101,7 +101,10 @@ class KeySortedIndex:
         health: StoreHealth,
     ) -> None:
         if len(keys) < 2 or group_field not in keys or sort_field not in keys:
-            raise ValueError("KeySortedIndex needs a store keyed on both fields (and more)")
+            raise ValueError(
+                f"KeySortedIndex needs {group_field!r} and {sort_field!r} among two or more "
+                f"key fields; the store's keys are {list(keys)}"
+            )
         self.group_fields = group_field
         self._sort_field = sort_field
         # identities are key tuples: read both fields there, not in the rows

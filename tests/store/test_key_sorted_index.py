@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from pybotters_like import DataStore
+from pybotters_like.store.key_sorted_index import KeySortedIndex
 
 MAXLEN = 8
 KEYS = ("k1", "side", "p")
@@ -135,3 +137,15 @@ def test_many_levels_come_and_go_between_reads() -> None:
                     reverse=desc,
                 )
                 assert got[group] == want[:limit]
+
+
+def test_a_spec_outside_the_key_fields_is_refused_by_name() -> None:
+    store = DataStore(keys=["p"])
+    with pytest.raises(ValueError, match=r"'side' and 'p' among two or more key fields.*\['p'\]"):
+        KeySortedIndex("side", "p", ("p",), store._data, store.health)
+
+
+def test_a_single_key_store_sorts_through_the_general_index() -> None:
+    store = DataStore(keys=["p"], data=[{"p": "2"}, {"p": "10"}])
+    assert store._sorted("p", "10", "2", "p") == {"10": [{"p": "10"}], "2": [{"p": "2"}]}
+    assert not isinstance(store._sorted_index_for("p", "p"), KeySortedIndex)
