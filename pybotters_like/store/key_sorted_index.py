@@ -17,14 +17,13 @@ still alive at the read. It touches no other module's state and is not a mutatio
 
 from __future__ import annotations
 
-from bisect import insort
 from collections.abc import Hashable, Mapping
 from operator import attrgetter
 from typing import Any, cast
 
 from pybotters_like.store.health import UNSORTABLE, StoreHealth
 from pybotters_like.store.item import StoreItem
-from pybotters_like.store.sorted_index import _EAGER_MERGE, _FLOAT_CACHE_SIZE, _NAN, _matches
+from pybotters_like.store.sorted_index import _matches, merge_pending, parse_price
 
 __all__ = ["KeySortedIndex"]
 
@@ -48,17 +47,9 @@ class _KeyGroup:
         self.limit = 64
 
     def sorted_prices(self) -> list[float]:
-        pending = self.pending
-        prices = self.prices
-        if pending:
-            if len(pending) <= _EAGER_MERGE:
-                for price in pending:
-                    insort(prices, price)
-            else:
-                prices += pending
-                prices.sort()
-            pending.clear()
-        return prices
+        if self.pending:
+            merge_pending(self.prices, self.pending)
+        return self.prices
 
     def compact(self, data: dict[Hashable, StoreItem]) -> None:
         """Drop dead levels and dead identities of shared levels."""
@@ -116,19 +107,6 @@ class KeySortedIndex:
         self._floats: dict[Any, float] = {}
         self._mark = 0  # rows with ``_seq >= _mark`` are not filed yet
 
-    def _parse(self, raw: Any) -> float:
-        """``float(raw)`` for a price not in the cache (cached if finite); NaN if unsortable."""
-        try:
-            price = float(raw)
-        except (TypeError, ValueError):
-            return _NAN
-        if price == price:
-            floats = self._floats
-            if len(floats) >= _FLOAT_CACHE_SIZE:
-                floats.clear()
-            floats[raw] = price
-        return price
-
     def _flush(self) -> None:
         """File the rows appended since the last read (newest first, in one pass)."""
         data = self._data
@@ -153,7 +131,7 @@ class KeySortedIndex:
             raw = ident[sort_pos]
             price = float_of(raw)
             if price is None:
-                price = self._parse(raw)
+                price = parse_price(self._floats, raw)
                 if price != price:
                     self._health.reject(UNSORTABLE, self._sort_field, item)
                     continue

@@ -30,7 +30,7 @@ from pybotters_like.store.change import StoreChange
 from pybotters_like.store.datastore import DataStore
 from pybotters_like.store.health import UNSORTABLE
 from pybotters_like.store.item import Item, StoreItem
-from pybotters_like.store.sorted_index import _TOMB, SortedGroup, SortedIndex
+from pybotters_like.store.sorted_index import _TOMB, SortedGroup, SortedIndex, parse_price
 
 __all__ = ["BookView", "ChecksumFunction", "OrderBookStore", "ResyncListener", "SideDiff"]
 
@@ -521,7 +521,7 @@ class OrderBookStore(DataStore):
                 store[key] = item
                 number = floats.get(price)
                 if number is None:
-                    number = book._price(price)
+                    number = parse_price(floats, price)
                     if number != number:
                         self.health.reject(UNSORTABLE, price_key, item)
                         continue

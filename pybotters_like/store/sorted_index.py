@@ -22,11 +22,41 @@ from typing import Any
 from pybotters_like.store.health import UNSORTABLE, StoreHealth
 from pybotters_like.store.item import StoreItem
 
-__all__ = ["SortedGroup", "SortedIndex"]
+__all__ = ["SortedGroup", "SortedIndex", "merge_pending", "parse_price"]
 
 _NAN = float("nan")
 _FLOAT_CACHE_SIZE = 65_536
 _EAGER_MERGE = 8  # up to this many pending prices are bisected in; more are sorted in
+
+
+def parse_price(floats: dict[Any, float], raw: Any) -> float:
+    """``float(raw)`` for a price missing from ``floats``, remembered there; NaN if unsortable.
+
+    Prices repeat (levels come and go at the same ticks), so callers look ``raw`` up in
+    ``floats`` first and call this only on a miss. NaN is never cached, so a cache hit is
+    always sortable.
+    """
+    try:
+        price = float(raw)
+    except (TypeError, ValueError):
+        return _NAN
+    if price == price:
+        if len(floats) >= _FLOAT_CACHE_SIZE:
+            floats.clear()
+        floats[raw] = price
+    return price
+
+
+def merge_pending(prices: list[float], pending: list[float]) -> None:
+    """Merge the unsorted ``pending`` prices into the sorted ``prices``; empty ``pending``."""
+    if len(pending) <= _EAGER_MERGE:
+        for price in pending:
+            insort(prices, price)
+    else:
+        prices += pending
+        prices.sort()
+    pending.clear()
+
 
 # A price level is a 3-item list ``[rows, group, price]`` (a list, not an object: it is
 # created on the hot path). ``rows`` is one row identity (the common case: one row per
@@ -72,16 +102,8 @@ class SortedGroup:
 
     def sorted_prices(self) -> list[float]:
         """Every level's price (tombstones included), ascending."""
-        pending = self.pending
-        if pending:
-            prices = self.prices
-            if len(pending) <= _EAGER_MERGE:
-                for price in pending:
-                    insort(prices, price)
-            else:
-                prices += pending
-                prices.sort()
-            pending.clear()
+        if self.pending:
+            merge_pending(self.prices, self.pending)
         return self.prices
 
     def live_prices(self) -> list[float]:
@@ -178,23 +200,11 @@ class SortedIndex:
             self.add_many(list(data), list(data.values()))
 
     def _price(self, raw: Any) -> float:
-        # Prices repeat (levels come and go at the same ticks): remember parsed floats.
-        floats = self._floats
         try:
-            return floats[raw]
-        except KeyError:
-            pass
+            price = self._floats.get(raw)
         except TypeError:
             return _NAN  # unhashable: float() would fail too
-        try:
-            price = float(raw)
-        except (TypeError, ValueError):
-            return _NAN
-        if price == price:  # NaN is never cached: a cache hit is always sortable
-            if len(floats) >= _FLOAT_CACHE_SIZE:
-                floats.clear()
-            floats[raw] = price
-        return price
+        return parse_price(self._floats, raw) if price is None else price
 
     def group_for(self, group_value: Any) -> SortedGroup:
         """The group of ``group_value``, created if needed (raises TypeError if unhashable)."""
@@ -250,6 +260,7 @@ class SortedIndex:
         group_of = self._group_of
         sort_field = self._sort_field
         floats = self._floats
+        float_of = floats.get
         groups = self.groups
         placed = self._placed
         i = 0
@@ -262,9 +273,12 @@ class SortedIndex:
             except KeyError:
                 continue
             try:
-                price = floats[raw]
-            except (KeyError, TypeError):
-                price = self._price(raw)
+                price = float_of(raw)
+            except TypeError:  # unhashable: float() would fail too
+                self._health.reject(UNSORTABLE, sort_field, item)
+                continue
+            if price is None:
+                price = parse_price(floats, raw)
                 if price != price:
                     self._health.reject(UNSORTABLE, sort_field, item)
                     continue
