@@ -27,6 +27,7 @@ __all__ = [
     "require_passphrase",
     "seconds",
     "system_clock",
+    "with_raw_query",
 ]
 
 
@@ -104,6 +105,21 @@ def raw_path_qs(url: URL) -> str:
     """Return the percent-encoded path plus ``?query`` when there is a query."""
     query = url.raw_query_string
     return f"{url.raw_path}?{query}" if query else url.raw_path
+
+
+def with_raw_query(url: URL, raw_query: str) -> URL:
+    """``url`` with its query replaced by ``raw_query``, taken as already percent-encoded.
+
+    Built from encoded parts, so yarl cannot re-encode what was signed.
+    """
+    return URL.build(
+        scheme=url.scheme,
+        authority=url.raw_authority,
+        path=url.raw_path,
+        query_string=raw_query,
+        fragment=url.raw_fragment,
+        encoded=True,
+    )
 
 
 def require_passphrase(credential: Credential, exchange: str) -> str:

@@ -43,9 +43,7 @@ import hashlib
 from collections.abc import Callable
 from urllib.parse import quote
 
-from yarl import URL
-
-from pybotters_like.auth.primitives import hmac_sha256_hex, ms
+from pybotters_like.auth.primitives import hmac_sha256_hex, ms, with_raw_query
 from pybotters_like.auth.types import Credential, HostAuth, SignedRequest, SignRequest
 from pybotters_like.errors import AuthError
 
@@ -158,15 +156,7 @@ def sign(request: SignRequest, credential: Credential, now: float) -> SignedRequ
     signature = signer_for(credential)(query.encode() + request.body)
     # Base64 signatures contain "+", "/" and "="; hex passes through unchanged.
     query = _append(query, "signature=" + quote(signature, safe=""))
-    url = URL.build(
-        scheme=request.url.scheme,
-        authority=request.url.raw_authority,
-        path=request.url.raw_path,
-        query_string=query,
-        fragment=request.url.raw_fragment,
-        encoded=True,
-    )
-    return SignedRequest(url, headers, body)
+    return SignedRequest(with_raw_query(request.url, query), headers, body)
 
 
 def _append(query: str, pair: str) -> str:

@@ -17,9 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from urllib.parse import quote
 
-from yarl import URL
-
-from pybotters_like.auth.primitives import hmac_sha256_b64
+from pybotters_like.auth.primitives import hmac_sha256_b64, with_raw_query
 from pybotters_like.auth.types import Credential, HostAuth, SignedRequest, SignRequest
 
 __all__ = ["HOSTS", "sign"]
@@ -46,16 +44,7 @@ def sign(request: SignRequest, credential: Credential, now: float) -> SignedRequ
     host = (url.host or "").lower()
     payload = f"{request.method.upper()}\n{host}\n{url.raw_path}\n{query}"
     signature = hmac_sha256_b64(credential.secret, payload)
-    signed_url = URL.build(
-        scheme=url.scheme,
-        user=url.raw_user,
-        password=url.raw_password,
-        host=url.raw_host or "",
-        port=url.explicit_port,
-        path=url.raw_path,
-        query_string=f"{query}&Signature={_encode(signature)}",
-        encoded=True,
-    )
+    signed_url = with_raw_query(url, f"{query}&Signature={_encode(signature)}")
     return SignedRequest(signed_url, {}, request.body or None)
 
 

@@ -22,28 +22,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from yarl import URL
-
-from pybotters_like.auth.primitives import hmac_sha256_hex, ms
+from pybotters_like.auth.primitives import hmac_sha256_hex, ms, with_raw_query
 from pybotters_like.auth.types import Credential, HostAuth, SignedRequest, SignRequest
 
 __all__ = ["HOSTS", "sign_v2", "sign_v3"]
 
 _SORTED_QUERY_METHODS = frozenset({"GET", "DELETE"})
-
-
-def _with_raw_query(url: URL, raw_query: str) -> URL:
-    # Build from encoded parts so yarl cannot re-encode what was signed.
-    return URL.build(
-        scheme=url.scheme,
-        user=url.raw_user,
-        password=url.raw_password,
-        host=url.raw_host or "",
-        port=url.explicit_port,
-        path=url.raw_path,
-        query_string=raw_query,
-        encoded=True,
-    )
 
 
 def sign_v2(request: SignRequest, credential: Credential, now: float) -> SignedRequest:
@@ -56,7 +40,7 @@ def sign_v2(request: SignRequest, credential: Credential, now: float) -> SignedR
         items = sorted(url.query.items(), key=lambda item: item[0])
         query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in items)
         if url.raw_query_string:
-            url = _with_raw_query(url, query)
+            url = with_raw_query(url, query)
         payload = query.encode()
     else:
         payload = body
@@ -83,7 +67,7 @@ def sign_v3(request: SignRequest, credential: Credential, now: float) -> SignedR
     query = "&".join(parts)
     signature = hmac_sha256_hex(credential.secret, query.encode() + body)
     headers = {"X-MEXC-APIKEY": credential.key, "Content-Type": "application/json"}
-    signed_url = _with_raw_query(url, f"{query}&signature={signature}")
+    signed_url = with_raw_query(url, f"{query}&signature={signature}")
     return SignedRequest(signed_url, headers, body or None)
 
 
