@@ -21,6 +21,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from pybotters_like.auth.types import SignRequest
+from pybotters_like.sandbox.resolver import loopback_result
 
 
 class LoopbackResolver(AbstractResolver):
@@ -33,16 +34,7 @@ class LoopbackResolver(AbstractResolver):
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
         self.looked_up.append(host)
-        return [
-            ResolveResult(
-                hostname=host,
-                host="127.0.0.1",
-                port=port,
-                family=socket.AF_INET,
-                proto=0,
-                flags=socket.AI_NUMERICHOST,
-            )
-        ]
+        return loopback_result(host, port)
 
     async def close(self) -> None:
         return None

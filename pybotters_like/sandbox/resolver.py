@@ -12,7 +12,21 @@ from collections.abc import Iterable
 
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-__all__ = ["SandboxResolver"]
+__all__ = ["SandboxResolver", "loopback_result"]
+
+
+def loopback_result(host: str, port: int) -> list[ResolveResult]:
+    """The resolver answer sending ``host`` to 127.0.0.1 (and to nothing else)."""
+    return [
+        ResolveResult(
+            hostname=host,
+            host="127.0.0.1",
+            port=port,
+            family=socket.AF_INET,
+            proto=0,
+            flags=socket.AI_NUMERICHOST,
+        )
+    ]
 
 
 class SandboxResolver(AbstractResolver):
@@ -27,16 +41,7 @@ class SandboxResolver(AbstractResolver):
         """Loopback for a sandbox hostname; OSError otherwise."""
         if host.lower().rstrip(".") not in self.hostnames:
             raise OSError(f"sandbox resolver refuses {host!r}: not a sandbox hostname")
-        return [
-            ResolveResult(
-                hostname=host,
-                host="127.0.0.1",
-                port=port,
-                family=socket.AF_INET,
-                proto=0,
-                flags=socket.AI_NUMERICHOST,
-            )
-        ]
+        return loopback_result(host, port)
 
     async def close(self) -> None:
         """Nothing to release."""
