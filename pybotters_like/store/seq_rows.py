@@ -37,17 +37,15 @@ _FEW = 8  # up to this many rows removed from the middle are deleted one by one
 class SeqRows:
     """Keyless rows in arrival order; ``rows[start:]`` are the live ones."""
 
-    __slots__ = ("_rows", "_start", "_trim_min", "append", "extend")
+    __slots__ = ("_rows", "_start", "_trim_min", "append")
 
     def __init__(self) -> None:
         self._rows: list[Any] = []  # dead prefix (None) before ``_start``
         self._start = 0
         self._trim_min = 1024  # shortest dead prefix worth cutting off
-        # the list object is never replaced, so its methods are bound once
+        # the list object is never replaced, so its append is bound once
         self.append: Callable[[StoreItem], None] = self._rows.append
         """Add the newest row (its ``_seq`` above every stored one)."""
-        self.extend: Callable[[Iterable[StoreItem]], None] = self._rows.extend
-        """Add rows, oldest first (each ``_seq`` above every stored one)."""
 
     # ------------------------------------------------------------------ reading
 
