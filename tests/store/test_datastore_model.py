@@ -47,6 +47,22 @@ queries = st.dictionaries(
 )
 
 
+class Small(DataStore):
+    _MAXLEN = MAXLEN
+
+
+class SmallKeyIndexed(Small):
+    _INDEXES = ("k1",)
+
+
+def small_keyless() -> DataStore:
+    """A keyless store of capacity MAXLEN that cuts its dead prefix often."""
+    store = Small()
+    assert store._seq_rows is not None
+    store._seq_rows._trim_min = 2
+    return store
+
+
 def model_key(row: dict[str, Any]) -> tuple[Any, ...] | None:
     if not all(field in row for field in KEYS):
         return None
@@ -72,9 +88,6 @@ class KeyedStoreMachine(RuleBasedStateMachine):
 
     @initialize()
     def setup(self) -> None:
-        class Small(DataStore):
-            _MAXLEN = MAXLEN
-
         self.store = Small(keys=list(KEYS))
         self.model: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.stream = self.store.watch()
@@ -184,12 +197,7 @@ class KeylessStoreMachine(RuleBasedStateMachine):
 
     @initialize()
     def setup(self) -> None:
-        class Small(DataStore):
-            _MAXLEN = MAXLEN
-
-        self.store = Small()
-        assert self.store._seq_rows is not None
-        self.store._seq_rows._trim_min = 2  # cut the dead prefix often
+        self.store = small_keyless()
         self.model: list[dict[str, Any]] = []
         self.stream = self.store.watch()
         self.replica: list[Any] = []
@@ -292,9 +300,6 @@ class UnwatchedKeyedStoreMachine(KeyedStoreMachine):
 
     @initialize()
     def setup(self) -> None:
-        class Small(DataStore):
-            _MAXLEN = MAXLEN
-
         self.store = Small(keys=list(KEYS))
         self.model = {}
         self.rejected = 0
@@ -322,11 +327,7 @@ class UnwatchedKeyIndexedStoreMachine(UnwatchedKeyedStoreMachine):
 
     @initialize()
     def setup(self) -> None:
-        class Small(DataStore):
-            _MAXLEN = MAXLEN
-            _INDEXES = ("k1",)
-
-        self.store = Small(keys=list(KEYS))
+        self.store = SmallKeyIndexed(keys=list(KEYS))
         self.model = {}
         self.rejected = 0
 
@@ -342,9 +343,6 @@ class UnwatchedIndexedStoreMachine(KeyedStoreMachine):
 
     @initialize()
     def setup(self) -> None:
-        class Small(DataStore):
-            _MAXLEN = MAXLEN
-
         self.store = Small(keys=list(KEYS))
         self.model = {}
         self.rejected = 0
@@ -368,12 +366,7 @@ class UnwatchedKeylessStoreMachine(KeylessStoreMachine):
 
     @initialize()
     def setup(self) -> None:
-        class Small(DataStore):
-            _MAXLEN = MAXLEN
-
-        self.store = Small()
-        assert self.store._seq_rows is not None
-        self.store._seq_rows._trim_min = 2
+        self.store = small_keyless()
         self.model = []
 
     def events_replay_to_the_same_rows(self) -> None:
