@@ -44,7 +44,9 @@ class DataStore(RowTable):
 
     Class attributes a subclass may set: ``_KEYS`` (key fields), ``_MAXLEN`` (row cap,
     oldest-first eviction, 9999), ``_INDEXES`` (fields to index up front; ``find``
-    builds an index for any other queried field on first use).
+    builds an index for any other queried field on first use), ``_COPY_ON_ENTRY``
+    (keyless stores only: copy each row as it arrives instead of on first read; see
+    ``item.py`` for the copy semantics).
 
     Example::
 
@@ -58,6 +60,7 @@ class DataStore(RowTable):
     _KEYS: ClassVar[list[str]] = []
     _MAXLEN: ClassVar[int] = 9999
     _INDEXES: ClassVar[tuple[str, ...]] = ()
+    _COPY_ON_ENTRY: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -360,6 +363,8 @@ class DataStore(RowTable):
         See ``change.py`` (and docs/stores.md) for the overflow policies.
         """
         stream = StoreStream(self, maxsize=maxsize, overflow=overflow)
+        if self._seq_rows is not None:
+            self._seq_rows.freeze()  # a later eviction reports these rows as items
         self._streams.append(stream)
         return stream
 

@@ -5,9 +5,17 @@ out, and the ``Item`` alias used in signatures. It knows nothing about stores.
 
 Copy semantics (the whole story):
 
-- A row is copied once, shallowly, when it enters a store (``_insert``/``_update`` of a
-  new key), so the caller's dict (often a parsed message shared by several handlers) is
-  never aliased by the store.
+- A row is copied once, shallowly, into a ``StoreItem``. A keyed store copies it when it
+  enters (``_insert``/``_update`` of a new key), so the caller's dict (often a parsed
+  message shared by several handlers) is never aliased by the store.
+- A keyless store (trades, executions) that nobody watches or indexes defers that copy
+  to the first read: until then it holds the caller's own dict, and the copy is made
+  when anything reads the store (iteration, ``find``, ``_sorted``, ...), when it is
+  watched, or when an index is built. Nothing ever hands out the caller's dict, and
+  the many trades that are evicted unread are never copied (docs/stores.md has the
+  memory and speed this saves). The price: changing a dict after passing it to such a
+  store, before the store is next read, changes the stored row (pybotters stores every
+  row by reference, always). Set ``_COPY_ON_ENTRY = True`` on the class to copy on entry.
 - Items handed out by ``get``, ``find``, iteration and ``_sorted`` are the stored items
   themselves: no copy on read. Users cannot change them: a ``StoreItem`` is a real
   ``dict`` subclass (``isinstance(item, dict)``, ``json.dumps``, ``item["price"]``,

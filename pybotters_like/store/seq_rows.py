@@ -15,6 +15,15 @@ Lookup by identity is O(1) while no row was removed from the middle (identities 
 contiguous), and a bisect on ``_seq`` otherwise. Removing rows from the middle
 (``_remove``, ``_find_and_delete`` on a keyless store) costs one pass over the list per
 call, not one per row.
+
+Fresh rows: while nothing watches or indexes the store, the table appends the caller's
+own ``dict`` objects (see :meth:`SeqRows.begin_fresh`) and this container turns them into
+read-only :class:`StoreItem` copies the first time anything reads it. Every read method
+here freezes first, so no caller dict is ever handed out; only ``len``, appending,
+evicting the oldest rows and ``clear`` leave fresh rows as they are. Most trades are
+evicted without ever being read one by one, and those are never copied. The fresh rows
+are always a contiguous run at the end (``_fresh`` onwards) whose identities follow on
+from ``_fresh_seq``: removing from the middle freezes first.
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ from itertools import islice
 from operator import attrgetter, index
 from typing import Any, overload
 
-from pybotters_like.store.item import StoreItem
+from pybotters_like.store.item import Item, StoreItem
 
 __all__ = ["SeqRows"]
 
@@ -37,15 +46,51 @@ _FEW = 8  # up to this many rows removed from the middle are deleted one by one
 class SeqRows:
     """Keyless rows in arrival order; ``rows[start:]`` are the live ones."""
 
-    __slots__ = ("_rows", "_start", "_trim_min", "append")
+    __slots__ = ("_fresh", "_fresh_seq", "_rows", "_start", "_trim_min", "append")
 
     def __init__(self) -> None:
         self._rows: list[Any] = []  # dead prefix (None) before ``_start``
         self._start = 0
         self._trim_min = 1024  # shortest dead prefix worth cutting off
+        # ``_rows[_fresh:]`` may hold caller dicts; the row at ``_fresh`` is ``_fresh_seq``
+        self._fresh = 0
+        self._fresh_seq = 0
         # the list object is never replaced, so its append is bound once
-        self.append: Callable[[StoreItem], None] = self._rows.append
-        """Add the newest row (its ``_seq`` above every stored one)."""
+        self.append: Callable[[Item], None] = self._rows.append
+        """Add the newest row: a ``StoreItem`` whose ``_seq`` is above every stored one,
+        or (after :meth:`begin_fresh`) a caller's plain ``dict``, frozen on first read."""
+
+    # ------------------------------------------------------------------ fresh rows
+
+    def begin_fresh(self, seq: int) -> None:
+        """Prepare to append caller dicts, the first of them numbered ``seq``.
+
+        Call before each batch of fresh appends; every appended row (dict or
+        ``StoreItem``) must take the next number.
+        """
+        if self._fresh == len(self._rows):
+            self._fresh_seq = seq
+
+    def freeze(self) -> None:
+        """Replace every fresh caller dict by its read-only copy, numbered in order."""
+        rows = self._rows
+        end = len(rows)
+        position = self._fresh
+        if position == end:
+            return
+        seq = self._fresh_seq
+        make = StoreItem
+        for i in range(position, end):
+            row = rows[i]
+            if row.__class__ is dict:
+                item = make(row)
+                item._seq = seq
+                rows[i] = item
+            else:  # a StoreItem appended among fresh rows carries its own number
+                seq = row._seq
+            seq += 1
+        self._fresh = end
+        self._fresh_seq = seq
 
     # ------------------------------------------------------------------ reading
 
@@ -57,10 +102,14 @@ class SeqRows:
 
     def values(self) -> Iterator[StoreItem]:
         """Live rows, oldest first."""
+        if self._fresh != len(self._rows):
+            self.freeze()
         return islice(self._rows, self._start, None)
 
     def reversed_values(self) -> Iterator[StoreItem]:
         """Live rows, newest first."""
+        if self._fresh != len(self._rows):
+            self.freeze()
         return islice(reversed(self._rows), len(self))
 
     def __iter__(self) -> Iterator[int]:
@@ -84,6 +133,8 @@ class SeqRows:
         end = len(rows)
         if start == end:
             return -1
+        if self._fresh != end:
+            self.freeze()
         # identities are contiguous unless rows were removed from the middle
         guess: int = start + seq - rows[start]._seq
         if start <= guess < end and rows[guess]._seq == seq:
@@ -115,6 +166,8 @@ class SeqRows:
         start = self._start
         if start == len(rows):
             return [self[ident] for ident in idents]  # raises KeyError for any ident
+        if self._fresh != len(rows):
+            self.freeze()
         first: int = rows[start]._seq
         if rows[-1]._seq - first == len(rows) - 1 - start:  # contiguous: position = arithmetic
             shift = start - first
@@ -144,6 +197,7 @@ class SeqRows:
             self._trim()
         else:
             del rows[found]
+            self._fresh = len(rows)
         return item
 
     def pop_many(self, idents: Iterable[Hashable]) -> tuple[list[Hashable], list[StoreItem]]:
@@ -154,6 +208,8 @@ class SeqRows:
         """
         found: dict[int, Hashable] = {}
         rows = self._rows
+        if self._fresh != len(rows):
+            self.freeze()
         start = self._start
         end = len(rows)
         shift = None  # position = identity + shift while identities are contiguous
@@ -177,18 +233,26 @@ class SeqRows:
                 del rows[position]
         else:
             rows[start:] = [row for i, row in enumerate(rows[start:], start) if i not in found]
+        self._fresh = len(rows)
         if self._start == len(rows):
             self.clear()
         return list(found.values()), items
 
-    def pop_oldest(self, count: int) -> list[StoreItem]:
-        """Remove and return the ``count`` oldest rows (fewer if there are fewer)."""
+    def pop_oldest(self, count: int) -> list[Item]:
+        """Remove and return the ``count`` oldest rows (fewer if there are fewer).
+
+        Fresh rows among them are returned as they are, unfrozen: only a store that
+        nobody watches or indexes has fresh rows, and it reports no evictions.
+        """
         rows = self._rows
         start = self._start
         end = min(start + count, len(rows))
         gone = rows[start:end]
         rows[start:end] = [None] * (end - start)
         self._start = end
+        if self._fresh < end:
+            self._fresh_seq += end - self._fresh
+            self._fresh = end
         self._trim()
         return gone
 
@@ -196,6 +260,7 @@ class SeqRows:
         """Remove every row."""
         self._rows.clear()
         self._start = 0
+        self._fresh = 0
 
     def _trim(self) -> None:
         start = self._start
@@ -203,6 +268,8 @@ class SeqRows:
         if start == len(rows):
             rows.clear()
             self._start = 0
+            self._fresh = 0
         elif start >= self._trim_min and start * 2 >= len(rows):
             del rows[:start]
             self._start = 0
+            self._fresh -= start

@@ -42,6 +42,7 @@ class RowTable:
     """Rows filed by identity, with indexes; the engine of :class:`DataStore`."""
 
     _MAXLEN: ClassVar[int] = 9999
+    _COPY_ON_ENTRY: ClassVar[bool] = False
 
     def __init__(self, name: str | None, keys: tuple[str, ...]) -> None:
         self.name = name
@@ -158,6 +159,8 @@ class RowTable:
         return index
 
     def _add_hook(self, hook: _Index) -> None:
+        if self._seq_rows is not None:
+            self._seq_rows.freeze()  # indexed rows must be the store's own items
         self._hooks.append(hook)
         self._recompute_sensitive()
 
@@ -296,6 +299,23 @@ class RowTable:
         append = seq_rows.append
         make = StoreItem
         hooks = self._hooks
+        if changes is None and not hooks and not self._COPY_ON_ENTRY:
+            # Nothing reports or indexes these rows: keep the caller's dicts and let
+            # ``SeqRows`` copy them on first read (most trades are evicted unread).
+            seq_rows.begin_fresh(self._seq)
+            start = seq = self._seq
+            for row in rows:
+                if row.__class__ is not dict:  # other mappings are copied now
+                    try:
+                        row = make(row)
+                    except (TypeError, ValueError):
+                        self._reject(row)
+                        continue
+                    row._seq = seq
+                append(row)
+                seq += 1
+            self._seq = seq
+            return seq - start
         added: list[StoreItem] = []
         start = seq = self._seq
         for row in rows:
@@ -353,7 +373,8 @@ class RowTable:
             return 0
         seq_rows = self._seq_rows
         if seq_rows is not None:
-            gone = seq_rows.pop_oldest(excess)
+            # fresh (unfrozen) rows only exist while there are no hooks and no changes
+            gone = cast("list[StoreItem]", seq_rows.pop_oldest(excess))
             if self._hooks:
                 self._index_removed(list(map(_seq_of, gone)), gone)
             if changes is not None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from pybotters_like import DataStore
+from pybotters_like.store.item import StoreItem
 
 MAXLEN = 6
 KEYS = ("k1", "k2")
@@ -211,6 +212,7 @@ class KeylessStoreMachine(RuleBasedStateMachine):
         self.model.extend(dict(row) for row in batch)
         del self.model[: max(0, len(self.model) - MAXLEN)]
         getattr(self.store, op)(batch)
+        self.last_sent = batch
 
     @rule(batch=st.lists(rows(), max_size=3))
     def delete_is_a_no_op(self, batch: list[dict[str, Any]]) -> None:
@@ -377,3 +379,72 @@ TestUnwatchedKeylessStore = UnwatchedKeylessStoreMachine.TestCase
 TestUnwatchedKeylessStore.settings = settings(
     max_examples=80, stateful_step_count=30, deadline=None
 )
+
+
+class FreshKeylessStoreMachine(KeylessStoreMachine):
+    """The keyless machine with nothing watching or indexing the store, so rows stay the
+    caller's dicts until read. Reads are rules here (not invariants), so fresh rows live
+    across appends, evictions, removals and clears; rules that build ``find`` indexes
+    drop them again. Every read must hand out read-only copies that the caller's dicts
+    no longer reach."""
+
+    @initialize()
+    def setup(self) -> None:
+        self.store = small_keyless()
+        self.model = []
+        self.sent: list[dict[str, Any]] = []
+
+    def append(self, batch: list[dict[str, Any]], op: str) -> None:
+        KeylessStoreMachine.append(self, batch, op)
+        self.sent += self.last_sent
+
+    @rule(batches=st.lists(st.lists(rows(), max_size=5), max_size=4))
+    def append_unread(self, batches: list[list[dict[str, Any]]]) -> None:
+        for batch in batches:  # several evictions (and cuts of the dead prefix) unread
+            self.append(batch, "_insert")
+
+    def _drop_indexes(self) -> None:
+        for field in self.store.indexed_fields:
+            self.store.drop_index(field)
+
+    def find(self, query: dict[str, Any]) -> None:
+        KeylessStoreMachine.find(self, query)
+        self._drop_indexes()
+
+    def find_and_delete(self, query: dict[str, Any]) -> None:
+        KeylessStoreMachine.find_and_delete(self, query)
+        self._drop_indexes()
+
+    def remove_found(self, query: dict[str, Any]) -> None:
+        KeylessStoreMachine.remove_found(self, query)
+        self._drop_indexes()
+
+    def find_a_stored_price(self, data: st.DataObject) -> None:
+        pass
+
+    @rule()
+    def read_all(self) -> None:
+        KeylessStoreMachine.rows_match(self)
+        assert all(type(row) is StoreItem for row in self.store)
+
+    @rule()
+    def change_the_callers_dicts_after_a_read(self) -> None:
+        list(self.store)
+        for row in self.sent:
+            row["n"] = "changed"
+        self.sent.clear()
+        KeylessStoreMachine.rows_match(self)
+
+    @invariant()
+    def rows_match(self) -> None:
+        assert len(self.store) == len(self.model)
+
+    def sorted_matches_brute_force(self) -> None:
+        pass
+
+    def events_replay_to_the_same_rows(self) -> None:
+        pass
+
+
+TestFreshKeylessStore = FreshKeylessStoreMachine.TestCase
+TestFreshKeylessStore.settings = settings(max_examples=120, stateful_step_count=30, deadline=None)

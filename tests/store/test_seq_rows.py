@@ -137,3 +137,136 @@ def test_a_keyless_store_keeps_its_rows_in_seq_rows_and_a_rekeyed_one_in_a_dict(
     store._keys = []
     assert isinstance(store._data, SeqRows)
     assert list(store) == [{"id": 1, "v": "a"}, {"id": 2, "v": "b"}]
+
+
+# ---------------------------------------------------------------- fresh (caller) rows
+
+
+def with_fresh(count: int, first_seq: int = 0) -> tuple[SeqRows, list[dict[str, int]]]:
+    """SeqRows holding ``count`` caller dicts appended as fresh rows."""
+    rows = SeqRows()
+    rows.begin_fresh(first_seq)
+    dicts = [{"n": seq} for seq in range(first_seq, first_seq + count)]
+    for row in dicts:
+        rows.append(row)
+    return rows, dicts
+
+
+def assert_frozen_copies(got: list[StoreItem], dicts: list[dict[str, int]]) -> None:
+    assert got == dicts
+    for item, row in zip(got, dicts, strict=True):
+        assert type(item) is StoreItem
+        assert item is not row
+        assert item._seq == row["n"]
+
+
+READS = {
+    "values": lambda rows: list(rows.values()),
+    "reversed_values": lambda rows: list(rows.reversed_values())[::-1],
+    "items": lambda rows: [item for _, item in rows.items()],
+    "keys then get": lambda rows: [rows.get(seq) for seq in list(rows)],
+    "getitem": lambda rows: [rows[seq] for seq in range(10, 14)],
+    "pick": lambda rows: rows.pick(range(10, 14)),
+}
+
+
+@pytest.mark.parametrize("read", READS.values(), ids=list(READS))
+def test_every_read_hands_out_numbered_copies_never_the_callers_dicts(read: object) -> None:
+    rows, dicts = with_fresh(4, first_seq=10)
+    assert len(rows) == 4  # counting does not copy
+    assert all(row is dicts[i] for i, row in enumerate(rows._rows))
+    assert_frozen_copies(read(rows), dicts)  # type: ignore[operator]
+    dicts[0]["n"] = -1  # the caller's dict is no longer the stored row
+    assert rows[10] == {"n": 10}
+
+
+def test_lookups_and_removals_freeze_first() -> None:
+    rows, dicts = with_fresh(5, first_seq=3)
+    assert 4 in rows
+    assert 8 not in rows
+    assert type(rows._rows[0]) is StoreItem
+    rows, dicts = with_fresh(5, first_seq=3)
+    assert rows.pop(5) == {"n": 5}
+    assert_frozen_copies(list(rows.values()), [d for d in dicts if d["n"] != 5])
+    rows, dicts = with_fresh(5, first_seq=3)
+    gone, removed = rows.pop_many([4, 6])
+    assert gone == [4, 6]
+    assert_frozen_copies(removed, [dicts[1], dicts[3]])
+    assert_frozen_copies(list(rows.values()), [dicts[0], dicts[2], dicts[4]])
+
+
+def test_evicting_fresh_rows_keeps_the_numbering_of_the_rest() -> None:
+    rows, dicts = with_fresh(40, first_seq=100)
+    rows._trim_min = 4
+    assert rows.pop_oldest(3) == dicts[:3]  # evicted unread: returned as they are
+    assert rows.pop_oldest(20) == dicts[3:23]  # the dead prefix is cut here
+    assert len(rows._rows) == 17
+    assert_frozen_copies(list(rows.values()), dicts[23:])
+    assert rows[139] == {"n": 139}
+
+
+def test_fresh_rows_after_frozen_ones_and_after_copied_ones() -> None:
+    rows, first = with_fresh(3)
+    assert_frozen_copies(list(rows.values()), first)  # frozen: seq 0..2
+    copied = StoreItem({"n": 3})  # a row copied on entry, among later fresh rows
+    copied._seq = 3
+    rows.append(copied)
+    rows.begin_fresh(4)
+    later = [{"n": 4}, {"n": 5}]
+    for row in later:
+        rows.append(row)
+    other = StoreItem({"n": 6})
+    other._seq = 6
+    rows.append(other)
+    rows.begin_fresh(7)  # a fresh run is already pending: its numbering continues
+    rows.append({"n": 7})
+    got = list(rows.values())
+    assert got[3] is copied
+    assert got[6] is other
+    assert_frozen_copies(got, [*first, {"n": 3}, *later, {"n": 6}, {"n": 7}])
+
+
+def test_evicting_every_row_then_appending_fresh_rows_numbers_them_anew() -> None:
+    rows, _ = with_fresh(3)
+    rows.pop_oldest(5)
+    assert not rows
+    rows.begin_fresh(50)
+    rows.append({"n": 50})
+    rows.clear()
+    rows.begin_fresh(60)
+    rows.append({"n": 60})
+    assert_frozen_copies(list(rows.values()), [{"n": 60}])
+
+
+@pytest.mark.parametrize("remove", ["pop", "pop_many few", "pop_many many"])
+def test_fresh_rows_after_removals_from_the_middle(remove: str) -> None:
+    rows, dicts = with_fresh(20)
+    if remove == "pop":
+        rows.pop(5)
+        chosen = [5]
+    else:
+        chosen = [5, 7] if remove == "pop_many few" else list(range(1, 19, 2))
+        rows.pop_many(chosen)
+    rows.begin_fresh(20)
+    later = [{"n": 20}, {"n": 21}, {"n": 22}]
+    for row in later:
+        rows.append(row)
+    kept = [d for d in dicts if d["n"] not in chosen]
+    assert_frozen_copies(list(rows.values()), [*kept, *later])
+    assert rows[21] == {"n": 21}
+
+
+def test_fresh_rows_after_a_clear_follow_the_numbers_of_copied_rows() -> None:
+    rows, _ = with_fresh(3)
+    list(rows.values())  # frozen up to seq 2
+    for seq in range(3, 6):  # copied on entry (the store was watched), never read
+        item = StoreItem({"n": seq})
+        item._seq = seq
+        rows.append(item)
+    rows.clear()
+    copied = StoreItem({"n": 6})
+    copied._seq = 6
+    rows.append(copied)
+    rows.begin_fresh(7)
+    rows.append({"n": 7})
+    assert_frozen_copies(list(rows.values()), [{"n": 6}, {"n": 7}])
