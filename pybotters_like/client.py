@@ -31,6 +31,7 @@ from pybotters_like.auth.primitives import system_clock
 from pybotters_like.auth.registry import lookup
 from pybotters_like.auth.types import HostAuth, SignRequest
 from pybotters_like.credentials import ApisArgument, Credentials, load_apis
+from pybotters_like.errors import UnsafeRedirectError
 
 if TYPE_CHECKING:
     from pybotters_like.ws import WebSocketApp
@@ -81,19 +82,28 @@ class FetchResult:
     data: Any
 
 
+_BODYLESS_METHODS: Final = frozenset({"GET", "HEAD"})
+
+
 class _StripOnCrossOriginRedirect:
     """Per-request middleware: drops signer-added headers once a redirect leaves
     the origin that was signed, so credentials never reach another host.
+
+    When the signer also changed the body (a signature or key inside it), a redirect
+    that would carry that body to another origin is refused with
+    :class:`~pybotters_like.errors.UnsafeRedirectError` before anything is sent
+    (aiohttp re-sends the body on 307/308, and on 301/302 of anything but POST).
 
     The first hop is the signed request itself and passes straight through;
     only redirect hops (rare) pay for the origin comparison.
     """
 
-    __slots__ = ("_header_names", "_hops", "_signed_url")
+    __slots__ = ("_body_is_signed", "_header_names", "_hops", "_signed_url")
 
-    def __init__(self, signed_url: URL, header_names: Sequence[str]) -> None:
+    def __init__(self, signed_url: URL, header_names: Sequence[str], body_is_signed: bool) -> None:
         self._signed_url = signed_url
         self._header_names = header_names
+        self._body_is_signed = body_is_signed
         self._hops = 0
 
     async def __call__(
@@ -101,6 +111,12 @@ class _StripOnCrossOriginRedirect:
     ) -> aiohttp.ClientResponse:
         self._hops += 1
         if self._hops > 1 and request.url.origin() != self._signed_url.origin():
+            if self._body_is_signed and request.method not in _BODYLESS_METHODS:
+                raise UnsafeRedirectError(
+                    f"{request.method} to {self._signed_url.origin()} was redirected to "
+                    f"{request.url.origin()}; following it would re-send the signed body "
+                    "there, so the redirect was not followed"
+                )
             for name in self._header_names:
                 request.headers.popall(name, None)
         return await handler(request)
@@ -362,7 +378,9 @@ class Client:
         chosen = kwargs.get("middlewares")
         kwargs["middlewares"] = (
             *(self._middlewares if chosen is None else chosen),
-            _StripOnCrossOriginRedirect(signed.url, tuple(signed.headers)),
+            _StripOnCrossOriginRedirect(
+                signed.url, tuple(signed.headers), signed.body not in (None, body)
+            ),
         )
         return signed.url, kwargs
 

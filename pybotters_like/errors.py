@@ -56,6 +56,15 @@ class SignerRegistrationError(AuthError):
     """A signer was registered with invalid arguments."""
 
 
+class UnsafeRedirectError(AuthError):
+    """A redirect would have re-sent a signed request body to another origin.
+
+    Raised instead of following a 307/308 (or a 301/302 of a non-POST) redirect that
+    leaves the signed origin while the signer put a signature or key in the body. The
+    message names both origins, never the body.
+    """
+
+
 class WebSocketError(PybottersLikeError):
     """A WebSocket connection failed in a way the caller should know about."""
 

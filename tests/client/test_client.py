@@ -21,12 +21,17 @@ from yarl import URL
 import pybotters_like as pybotters
 from pybotters_like.auth import Credential, SignedRequest, SignRequest, register_signer
 from pybotters_like.client import DEFAULT_USER_AGENT
-from pybotters_like.errors import SignerRegistrationError, UnsignableBodyError
+from pybotters_like.errors import (
+    SignerRegistrationError,
+    UnsafeRedirectError,
+    UnsignableBodyError,
+)
 
 SECRET = "client-test-secret-value"
 JSON_HOST = "json.client-test"
 FORM_HOST = "form.client-test"
 EXEMPT_HOST = "exempt.client-test"
+BODY_HOST = "body.client-test"
 
 
 def hmac_signer(request: SignRequest, credential: Credential, now: float) -> SignedRequest:
@@ -43,6 +48,16 @@ def hmac_signer(request: SignRequest, credential: Credential, now: float) -> Sig
 
 register_signer(JSON_HOST, "clienttest", hmac_signer, body_format="json", replace=True)
 register_signer(FORM_HOST, "clienttest", hmac_signer, body_format="form", replace=True)
+
+
+def body_signer(request: SignRequest, credential: Credential, now: float) -> SignedRequest:
+    """Put the key and an HMAC of the body into the body (as Hyperliquid/Binance forms do)."""
+    sig = hmac.new(credential.secret, request.body, hashlib.sha256).hexdigest()
+    extra = f"key={credential.key}&signature={sig}".encode()
+    return SignedRequest(request.url, {}, request.body + b"&" + extra if request.body else extra)
+
+
+register_signer(BODY_HOST, "clienttest", body_signer, body_format="form", replace=True)
 register_signer(
     EXEMPT_HOST,
     "clienttest",
@@ -238,6 +253,68 @@ async def test_cross_host_redirect_drops_signed_headers(recording_server: Record
     assert second.host == "evil.client-test"
     assert not any(h.startswith("X-TEST") for h in second.headers)
     assert all(SECRET not in v and "KEY-1" not in v for v in second.headers.values())
+
+
+@pytest.mark.parametrize(
+    ("method", "redirect"),
+    [
+        ("POST", web.HTTPTemporaryRedirect),
+        ("POST", web.HTTPPermanentRedirect),
+        ("PUT", web.HTTPFound),
+        ("DELETE", web.HTTPMovedPermanently),
+    ],
+)
+async def test_cross_host_redirect_never_carries_a_signed_body(
+    recording_server: RecordingServer, method: str, redirect: type[web.HTTPRedirection]
+) -> None:
+    def reply(rec: RecordedRequest) -> web.StreamResponse:
+        if rec.host == BODY_HOST:
+            raise redirect(recording_server.url("evil.client-test", "/landing"))
+        return web.json_response({"landed": True})
+
+    recording_server.reply = reply
+    async with make_client() as client:
+        with pytest.raises(UnsafeRedirectError) as caught:
+            await client.fetch(method, recording_server.url(BODY_HOST, "/start"), data={"a": 1})
+    (only,) = recording_server.requests  # nothing reached the other host
+    assert b"signature=" in only.body
+    message = str(caught.value)
+    assert "evil.client-test" in message
+    assert BODY_HOST in message
+    assert "KEY-1" not in message
+    assert only.body.decode().split("signature=")[1] not in message
+
+
+async def test_a_redirect_that_drops_the_body_is_followed(
+    recording_server: RecordingServer,
+) -> None:
+    def reply(rec: RecordedRequest) -> web.StreamResponse:
+        if rec.host == BODY_HOST:  # aiohttp turns a 303 into a GET without the body
+            raise web.HTTPSeeOther(recording_server.url("evil.client-test", "/landing"))
+        return web.json_response({"landed": True})
+
+    recording_server.reply = reply
+    async with make_client() as client:
+        r = await client.fetch("POST", recording_server.url(BODY_HOST, "/start"), data={"a": 1})
+    assert r.data == {"landed": True}
+    second = recording_server.last
+    assert (second.method, second.body) == ("GET", b"")
+
+
+async def test_same_origin_redirect_keeps_a_signed_body(
+    recording_server: RecordingServer,
+) -> None:
+    def reply(rec: RecordedRequest) -> web.StreamResponse:
+        if rec.raw_path == "/start":
+            raise web.HTTPTemporaryRedirect(recording_server.url(BODY_HOST, "/next"))
+        return web.json_response({})
+
+    recording_server.reply = reply
+    async with make_client() as client:
+        await client.fetch("POST", recording_server.url(BODY_HOST, "/start"), data={"a": 1})
+    first, second = recording_server.requests
+    assert second.body == first.body
+    assert b"signature=" in second.body
 
 
 async def test_same_origin_redirect_keeps_signed_headers(
