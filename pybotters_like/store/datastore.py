@@ -120,9 +120,9 @@ class DataStore(RowTable):
         indexes (built on first use and kept up to date), not by scanning.
         """
         data = self._data
-        if not query:
-            return list(data.values())
         seq_rows = self._seq_rows
+        if not query:
+            return list(data.values()) if seq_rows is None else seq_rows.snapshot()
         if seq_rows is not None:
             return seq_rows.pick(cast("Iterable[int]", self._find_idents(query)))
         return [data[ident] for ident in self._find_idents(query)]

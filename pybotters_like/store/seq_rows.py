@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from itertools import islice
 from operator import attrgetter, index
 from typing import Any, overload
 
@@ -100,26 +99,36 @@ class SeqRows:
     def __bool__(self) -> bool:
         return len(self._rows) > self._start
 
-    def values(self) -> Iterator[StoreItem]:
-        """Live rows, oldest first."""
+    def snapshot(self) -> list[StoreItem]:
+        """A new list of the live rows, oldest first (frozen first).
+
+        Every iteration goes through a snapshot: a handler that appends or evicts
+        rows while someone iterates (across an ``await``) changes the list, and an
+        iterator over the live list would then skip rows or meet rows it should not.
+        """
         if self._fresh != len(self._rows):
             self.freeze()
-        return islice(self._rows, self._start, None)
+        return self._rows[self._start :]
+
+    def values(self) -> Iterator[StoreItem]:
+        """Live rows, oldest first (of a snapshot)."""
+        return iter(self.snapshot())
 
     def reversed_values(self) -> Iterator[StoreItem]:
-        """Live rows, newest first."""
-        if self._fresh != len(self._rows):
-            self.freeze()
-        return islice(reversed(self._rows), len(self))
+        """Live rows, newest first (of a snapshot)."""
+        rows = self.snapshot()
+        rows.reverse()
+        return iter(rows)
 
     def __iter__(self) -> Iterator[int]:
-        return map(_seq_of, self.values())
+        return map(_seq_of, self.snapshot())
 
     keys = __iter__
 
     def items(self) -> Iterator[tuple[int, StoreItem]]:
-        """``(identity, row)`` pairs, oldest first."""
-        return zip(self, self.values(), strict=True)
+        """``(identity, row)`` pairs, oldest first (of a snapshot)."""
+        rows = self.snapshot()
+        return zip(map(_seq_of, rows), rows, strict=True)
 
     def _position(self, ident: Hashable) -> int:
         """Where the row with identity ``ident`` is, or -1 (TypeError if unhashable)."""
