@@ -299,26 +299,18 @@ class RowTable:
         append = seq_rows.append
         make = StoreItem
         hooks = self._hooks
-        if changes is None and not hooks and not self._COPY_ON_ENTRY:
-            # Nothing reports or indexes these rows: keep the caller's dicts and let
-            # ``SeqRows`` copy them on first read (most trades are evicted unread).
+        # While nothing reports or indexes the rows, plain dicts are kept as the caller's
+        # own and ``SeqRows`` copies them on first read (most trades are evicted unread).
+        fresh = changes is None and not hooks and not self._COPY_ON_ENTRY
+        if fresh:
             seq_rows.begin_fresh(self._seq)
-            start = seq = self._seq
-            for row in rows:
-                if row.__class__ is not dict:  # other mappings are copied now
-                    try:
-                        row = make(row)
-                    except (TypeError, ValueError):
-                        self._reject(row)
-                        continue
-                    row._seq = seq
-                append(row)
-                seq += 1
-            self._seq = seq
-            return seq - start
         added: list[StoreItem] = []
         start = seq = self._seq
         for row in rows:
+            if fresh and row.__class__ is dict:
+                append(row)
+                seq += 1
+                continue
             try:
                 item = make(row)
             except (TypeError, ValueError):
