@@ -38,14 +38,12 @@ Requests that are not signed:
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Callable
 from urllib.parse import quote
 
-from pybotters_like.auth.primitives import hmac_sha256_hex, ms, with_raw_query
+from pybotters_like.auth.pem import signer_for as pem_signer_for
+from pybotters_like.auth.primitives import ms, with_raw_query
 from pybotters_like.auth.types import Credential, HostAuth, SignedRequest, SignRequest
-from pybotters_like.errors import AuthError
 
 __all__ = ["HOSTS", "PUBLIC_PATHS", "PUBLIC_PREFIXES", "is_exempt", "sign", "signer_for"]
 
@@ -167,70 +165,13 @@ def _has_param(encoded: bytes, name: bytes) -> bool:
     return any(part.split(b"=", 1)[0] == name for part in encoded.split(b"&"))
 
 
-# sha256(secret + passphrase) -> a function signing bytes and returning the text
-# signature. Keyed by digest so the table holds no second copy of the secret.
-_ASYMMETRIC_SIGNERS: dict[bytes, Callable[[bytes], str]] = {}
-_MAX_CACHED_KEYS = 32
-
-
 def signer_for(credential: Credential) -> Callable[[bytes], str]:
     """Return a function signing bytes with the credential's key (HMAC hex, or
     base64 Ed25519/RSA for a PEM key); PEM keys are loaded once and cached.
 
     Shared by the REST signer and the WS-API message signer.
     """
-    secret = credential.secret
-    if not secret.lstrip().startswith(b"-----BEGIN"):
-        return lambda payload: hmac_sha256_hex(secret, payload)
-    digest = hashlib.sha256(secret + b"\x00" + credential.passphrase.encode()).digest()
-    signer = _ASYMMETRIC_SIGNERS.get(digest)
-    if signer is None:
-        signer = _load_pem_signer(credential)
-        if len(_ASYMMETRIC_SIGNERS) >= _MAX_CACHED_KEYS:
-            _ASYMMETRIC_SIGNERS.clear()
-        _ASYMMETRIC_SIGNERS[digest] = signer
-    return signer
-
-
-def _load_pem_signer(credential: Credential) -> Callable[[bytes], str]:
-    where = f"Binance credential {credential.name!r}"
-    try:
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
-    except ImportError:
-        raise AuthError(
-            f"{where} holds a PEM private key; signing with it needs the 'cryptography' "
-            "package (pip install 'pybotters-like[crypto]')"
-        ) from None
-
-    password = credential.passphrase.encode() or None
-    try:
-        try:
-            key = serialization.load_pem_private_key(credential.secret, password=password)
-        except TypeError:
-            if password is None:
-                raise
-            # A passphrase was configured but this key is not encrypted.
-            key = serialization.load_pem_private_key(credential.secret, password=None)
-    except (ValueError, TypeError):
-        # The original exception is dropped on purpose: it may describe key bytes.
-        raise AuthError(
-            f"{where}: the PEM secret could not be loaded as a private key (malformed, "
-            "a public key, or encrypted without the right passphrase)"
-        ) from None
-
-    if isinstance(key, ed25519.Ed25519PrivateKey):
-        ed_key = key
-        return lambda payload: base64.b64encode(ed_key.sign(payload)).decode()
-    if isinstance(key, rsa.RSAPrivateKey):
-        rsa_key = key
-        return lambda payload: base64.b64encode(
-            rsa_key.sign(payload, padding.PKCS1v15(), hashes.SHA256())
-        ).decode()
-    raise AuthError(
-        f"{where}: unsupported private key type {type(key).__name__}; "
-        "Binance API keys are HMAC, Ed25519 or RSA"
-    )
+    return pem_signer_for(credential, "Binance", ("ed25519", "rsa"))
 
 
 _SCHEME = "HMAC-SHA256 hex / Ed25519 / RSA-SHA256 signature query param, X-MBX-APIKEY"

@@ -1,4 +1,4 @@
-"""Bybit V5 REST signing (HMAC-SHA256, ``X-BAPI-*`` headers).
+"""Bybit V5 REST signing (HMAC-SHA256 or RSA-SHA256, ``X-BAPI-*`` headers).
 
 Owns the Bybit host table and the pure signer. Must not touch the network, the
 clock or the caller's request; WebSocket login lives elsewhere.
@@ -15,16 +15,25 @@ Signed string (Bybit V5 "Authentication" docs)::
   a query *and* a body is covered in full (for the usual GET-with-query or
   POST-with-JSON one of them is empty, which is the documented formula).
 
+The kind of key is read from the secret (Bybit "Select your API key type"): a
+system-generated key's secret signs with HMAC-SHA256, lowercase hex; a self-generated
+key's secret is the RSA private key in PEM form and signs with RSA-SHA256 (PKCS#1
+v1.5), base64. ``cryptography`` is needed, and imported, only for RSA keys.
+
 Every request to a Bybit host is signed, public ``/v5/market/*`` endpoints too:
 Bybit ignores the headers there. Use ``auth=None`` to send unsigned.
 """
 
 from __future__ import annotations
 
-from pybotters_like.auth.primitives import hmac_sha256_hex, ms
+from collections.abc import Callable
+
+from pybotters_like.auth.pem import KeyType
+from pybotters_like.auth.pem import signer_for as pem_signer_for
+from pybotters_like.auth.primitives import ms
 from pybotters_like.auth.types import Credential, HostAuth, SignedRequest, SignRequest
 
-__all__ = ["HOSTS", "sign"]
+__all__ = ["HOSTS", "sign", "signer_for"]
 
 
 def sign(request: SignRequest, credential: Credential, now: float) -> SignedRequest:
@@ -32,6 +41,10 @@ def sign(request: SignRequest, credential: Credential, now: float) -> SignedRequ
 
     Returns the URL unchanged, the ``X-BAPI-API-KEY``, ``X-BAPI-TIMESTAMP`` and
     ``X-BAPI-SIGN`` headers, and the body bytes unchanged (``None`` if empty).
+
+    Raises:
+        AuthError: The secret is a PEM key that is not a loadable RSA private key,
+            or ``cryptography`` is not installed.
     """
     timestamp = ms(now)
     recv_window = request.headers.get("X-BAPI-RECV-WINDOW", "")
@@ -42,12 +55,24 @@ def sign(request: SignRequest, credential: Credential, now: float) -> SignedRequ
     headers = {
         "X-BAPI-API-KEY": credential.key,
         "X-BAPI-TIMESTAMP": timestamp,
-        "X-BAPI-SIGN": hmac_sha256_hex(credential.secret, payload),
+        "X-BAPI-SIGN": signer_for(credential)(payload),
     }
     return SignedRequest(request.url, headers, request.body or None)
 
 
-_SCHEME = "HMAC-SHA256 hex over ts+key+recvWindow+query+body, X-BAPI-* headers"
+_KEY_PAIRS: tuple[KeyType, ...] = ("rsa",)  # Bybit's self-generated keys are RSA only
+
+
+def signer_for(credential: Credential) -> Callable[[bytes], str]:
+    """Return a function signing bytes with the credential: hex HMAC-SHA256, or
+    base64 RSA-SHA256 for a PEM private key (loaded once and cached).
+
+    Shared by the REST signer and the WebSocket login.
+    """
+    return pem_signer_for(credential, "Bybit", _KEY_PAIRS)
+
+
+_SCHEME = "HMAC-SHA256 hex / RSA-SHA256 base64 over ts+key+recvWindow+query+body, X-BAPI-*"
 
 HOSTS: tuple[HostAuth, ...] = (
     HostAuth("api.bybit.com", "bybit", sign, "json", _SCHEME),

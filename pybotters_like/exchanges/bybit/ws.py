@@ -3,7 +3,8 @@
 Owns Bybit's WS knowledge only (auth.md 2.2, pybotters_behaviour.md 1.7/1.9):
 
 * login ``{"op":"auth","args":[key, expires, sig]}`` with ``expires`` = now + 5 s
-  in ms and ``sig`` = hex HMAC-SHA256(secret, "GET/realtime" + expires);
+  in ms and ``sig`` = hex HMAC-SHA256(secret, "GET/realtime" + expires), or base64
+  RSA-SHA256 of the same string for an RSA key (see ``auth.py``);
   skipped on ``/public`` URLs; the ack is the frame with ``op == "auth"``
   (``success`` on private streams, ``retCode`` on the trade stream);
 * ``{"op":"ping"}`` every 20 s;
@@ -17,8 +18,9 @@ from typing import Any
 
 from yarl import URL
 
-from pybotters_like.auth.primitives import hmac_sha256_hex, ms
+from pybotters_like.auth.primitives import ms
 from pybotters_like.auth.types import Credential
+from pybotters_like.exchanges.bybit.auth import signer_for
 from pybotters_like.ws.hooks import (
     AppPing,
     LoginPlan,
@@ -48,7 +50,7 @@ def login(url: URL, credential: Credential, now: float) -> LoginPlan | None:
     if "public" in url.path:
         return None
     expires = int(ms(now + EXPIRES_AFTER))
-    signature = hmac_sha256_hex(credential.secret, f"GET/realtime{expires}")
+    signature = signer_for(credential)(f"GET/realtime{expires}".encode())
     return LoginPlan({"op": "auth", "args": [credential.key, expires, signature]}, classify_login)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import hmac
@@ -9,6 +10,9 @@ import json
 
 import pytest
 from aiohttp import web
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 from multidict import CIMultiDict
 from support import FixedClock, RecordedRequest, RecordingServer, loopback_connector
 from support import sign_request as make_request
@@ -16,6 +20,7 @@ from support import sign_request as make_request
 import pybotters_like as pybotters
 from pybotters_like.auth.registry import lookup
 from pybotters_like.auth.types import Credential
+from pybotters_like.errors import AuthError
 from pybotters_like.exchanges.bybit.auth import HOSTS, sign
 
 KEY = "77SQfUG7X33JhYZ3Jswpx5To"
@@ -208,3 +213,87 @@ async def test_e2e_testnet_and_demo_credentials(
             "GET", recording_server.url(host, "/v5/position/list"), params={"category": "linear"}
         )
     assert got.data == {"verified": True}
+
+
+# --- self-generated RSA keys ----------------------------------------------------------------
+# Bybit docs: the secret of a self-generated key is the RSA private key; X-BAPI-SIGN is
+# base64(RSA-SHA256 PKCS#1 v1.5) of the same string as for HMAC. Checked by verifying with
+# the public key over a string built here, not by the signer.
+
+RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+RSA_PEM = RSA_KEY.private_bytes(
+    serialization.Encoding.PEM,
+    serialization.PrivateFormat.TraditionalOpenSSL,  # "BEGIN RSA PRIVATE KEY", as Bybit's tool
+    serialization.NoEncryption(),
+)
+
+
+def rsa_verifies(signature: str, message: bytes) -> bool:
+    try:
+        RSA_KEY.public_key().verify(
+            base64.b64decode(signature, validate=True), message, padding.PKCS1v15(), hashes.SHA256()
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def test_rsa_key_signs_the_documented_string_in_base64() -> None:
+    cred = Credential("bybit", "rsa-key", RSA_PEM)
+    request = make_request(
+        "POST",
+        "https://api.bybit.com/v5/order/create?x=1",
+        b'{"a":1}',
+        {"X-BAPI-RECV-WINDOW": "5000"},
+    )
+    signed = sign(request, cred, 1700000000.123)
+    message = b'1700000000123rsa-key5000x=1{"a":1}'
+    assert rsa_verifies(signed.headers["X-BAPI-SIGN"], message)
+    assert not rsa_verifies(signed.headers["X-BAPI-SIGN"], message + b" ")
+    assert signed.headers["X-BAPI-API-KEY"] == "rsa-key"
+    assert RSA_PEM.decode().splitlines()[1] not in repr(signed)
+
+
+def test_a_pem_key_bybit_does_not_take_is_a_clear_error_without_the_key() -> None:
+    secret = ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    cred = Credential("bybit", "k", secret)
+    with pytest.raises(AuthError) as caught:
+        sign(make_request("GET", "https://api.bybit.com/v5/x"), cred, NOW)
+    message = str(caught.value)
+    assert "Bybit credential 'bybit'" in message
+    assert "accepts HMAC, RSA keys" in message
+    assert secret.decode().splitlines()[1] not in message
+
+
+async def test_e2e_rsa_key_verified_by_server(recording_server: RecordingServer) -> None:
+    def verify_rsa(rec: RecordedRequest) -> web.Response:
+        headers = CIMultiDict(rec.headers)
+        message = (
+            headers["X-BAPI-TIMESTAMP"]
+            + headers["X-BAPI-API-KEY"]
+            + headers.get("X-BAPI-RECV-WINDOW", "")
+            + rec.raw_query_string
+        ).encode() + rec.body
+        ok = rsa_verifies(headers["X-BAPI-SIGN"], message)
+        return web.json_response({"verified": ok}, status=200 if ok else 401)
+
+    recording_server.reply = verify_rsa
+    async with pybotters.Client(
+        apis={"bybit": ["rsa-key", RSA_PEM.decode()]},
+        connector=loopback_connector(),
+        clock=FixedClock(NOW),
+    ) as client:
+        got = await client.fetch(
+            "GET", recording_server.url("api.bybit.com", "/v5/order/realtime?category=linear")
+        )
+        assert got.data == {"verified": True}
+        posted = await client.fetch(
+            "POST",
+            recording_server.url("api.bybit.com", "/v5/order/create"),
+            data={"category": "linear", "symbol": "BTCUSDT", "qty": "0.001"},
+        )
+        assert posted.data == {"verified": True}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import copy
 import hashlib
 import hmac
@@ -10,6 +11,8 @@ import json
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from yarl import URL
 
 from pybotters_like.auth.types import Credential
@@ -40,6 +43,27 @@ def test_login_message_matches_pybotters_vector():
         ],
     }
     assert plan.message["args"][2] == _expected_sig(2085848901000)
+
+
+def test_login_with_an_rsa_key_signs_the_same_string_in_base64():
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    secret = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    plan = bybit_ws.login(
+        URL("wss://stream.bybit.com/v5/private"), Credential("bybit", "rsa-key", secret), NOW
+    )
+    assert plan is not None
+    api_key, expires, signature = plan.message["args"]
+    assert (api_key, expires) == ("rsa-key", 2085848901000)
+    key.public_key().verify(  # raises InvalidSignature on a wrong string or key
+        base64.b64decode(signature, validate=True),
+        b"GET/realtime2085848901000",
+        padding.PKCS1v15(),
+        hashes.SHA256(),
+    )
 
 
 def test_public_streams_skip_login():
