@@ -8,6 +8,8 @@ import hmac
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
+
 from pybotters_like.auth.types import Credential
 from pybotters_like.ws import WebSocketApp
 
@@ -16,14 +18,27 @@ from .conftest import FakeClock, WsServer, within
 SECRET = "bitmex-upgrade-secret"
 
 
+@pytest.mark.parametrize(
+    ("host", "name"),
+    [
+        ("www.bitmex.com", "bitmex"),
+        ("ws.bitmex.com", "bitmex"),
+        ("ws.testnet.bitmex.com", "bitmex_testnet"),
+    ],
+)
 async def test_bitmex_upgrade_carries_a_valid_signature(
     ws_server: Callable[..., Awaitable[WsServer]],
     make_app: Callable[..., WebSocketApp],
     clock: FakeClock,
+    host: str,
+    name: str,
 ) -> None:
     server = await ws_server()
-    creds = {"bitmex": Credential("bitmex", "BMKEY", SECRET.encode())}
-    app = make_app(server.url("/realtime", host="www.bitmex.com"), credentials=creds)
+    creds = {
+        name: Credential(name, "BMKEY", SECRET.encode()),
+        "other": Credential("other", "WRONG", b"wrong-secret"),
+    }
+    app = make_app(server.url("/realtime", host=host), credentials=creds)
     conn = await server.next_connection()
     await within(app)
     headers = conn.request.headers

@@ -56,5 +56,8 @@ _SCHEME = "HMAC-SHA256 hex over method+path?query+expires(s)+body, api-* headers
 HOSTS: tuple[HostAuth, ...] = (
     HostAuth("www.bitmex.com", "bitmex", sign, "form", _SCHEME),
     HostAuth("testnet.bitmex.com", "bitmex_testnet", sign, "form", _SCHEME),
+    HostAuth("ws.bitmex.com", "bitmex", sign, "form", _SCHEME),
+    HostAuth("ws.testnet.bitmex.com", "bitmex_testnet", sign, "form", _SCHEME),
 )
-"""BitMEX REST (and WebSocket ``/realtime``) hosts: mainnet and testnet."""
+"""BitMEX hosts, mainnet and testnet: REST (and WebSocket ``/realtime``) on ``www`` and
+``testnet``, and the WebSocket-only ``ws`` hosts BitMEX's own adapter connects to."""

@@ -109,7 +109,13 @@ def test_secret_not_in_output() -> None:
 
 
 @pytest.mark.parametrize(
-    ("host", "credential"), [("www.bitmex.com", "bitmex"), ("testnet.bitmex.com", "bitmex_testnet")]
+    ("host", "credential"),
+    [
+        ("www.bitmex.com", "bitmex"),
+        ("testnet.bitmex.com", "bitmex_testnet"),
+        ("ws.bitmex.com", "bitmex"),
+        ("ws.testnet.bitmex.com", "bitmex_testnet"),
+    ],
 )
 def test_registry(host: str, credential: str) -> None:
     entry = lookup(host)
