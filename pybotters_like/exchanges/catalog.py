@@ -43,6 +43,7 @@ CREDENTIAL_SPECS: dict[str, CredentialSpec] = _specs(
     ("binance", "Binance", "key_secret"),
     ("binancespot_testnet", "Binance", "key_secret"),
     ("binancefuture_testnet", "Binance", "key_secret"),
+    ("binance_demo", "Binance", "key_secret"),
     ("bitflyer", "bitFlyer", "key_secret"),
     ("gmocoin", "GMO Coin", "key_secret"),
     ("bitbank", "bitbank", "key_secret"),

@@ -199,5 +199,7 @@ HOSTS: tuple[HostAuth, ...] = (
     ),
     _host("testnet.binance.vision", "binancespot_testnet"),
     _host("testnet.binancefuture.com", "binancefuture_testnet"),
+    _host("demo-api.binance.com", "binance_demo"),
 )
-"""Binance REST hosts: Spot, USDⓈ-M/COIN-M futures, Portfolio Margin, Options, testnets."""
+"""Binance REST hosts: Spot, USDⓈ-M/COIN-M futures, Portfolio Margin, Options, testnets,
+and Spot demo mode (``demo-api.binance.com``, keys made on demo.binance.com)."""

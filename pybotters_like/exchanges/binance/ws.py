@@ -80,11 +80,14 @@ _STREAM_HOSTS = (
 )
 
 HOOKS: tuple[WsHostHooks, ...] = (
-    WsHostHooks(
-        host="stream.binance.com",
-        exchange="Binance",
-        ping=ping,
-        send_interval=SPOT_STREAM_SEND_INTERVAL,
+    *(
+        WsHostHooks(
+            host=host,
+            exchange="Binance",
+            ping=ping,
+            send_interval=SPOT_STREAM_SEND_INTERVAL,
+        )
+        for host in ("stream.binance.com", "demo-stream.binance.com")
     ),
     *hooks_for_hosts(_STREAM_HOSTS, exchange="Binance", ping=ping),
     *hooks_for_hosts(
@@ -97,6 +100,12 @@ HOOKS: tuple[WsHostHooks, ...] = (
         ("testnet.binance.vision", "ws-api.testnet.binance.vision"),
         exchange="Binance",
         credential="binancespot_testnet",
+        sign=sign_message,
+    ),
+    *hooks_for_hosts(
+        ("demo-ws-api.binance.com",),
+        exchange="Binance",
+        credential="binance_demo",
         sign=sign_message,
     ),
 )

@@ -333,6 +333,7 @@ def test_secret_not_in_output() -> None:
         ("eapi.binance.com", "binance"),
         ("testnet.binance.vision", "binancespot_testnet"),
         ("testnet.binancefuture.com", "binancefuture_testnet"),
+        ("demo-api.binance.com", "binance_demo"),
     ],
 )
 def test_registry(host: str, credential: str) -> None:

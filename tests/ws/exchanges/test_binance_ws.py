@@ -75,9 +75,11 @@ def test_messages_without_params_or_already_signed_are_left_alone():
 def test_hosts():
     assert lookup_ws_hooks("ws-api.binance.com").credential == "binance"
     assert lookup_ws_hooks("testnet.binance.vision").credential == "binancespot_testnet"
-    spot = lookup_ws_hooks("stream.binance.com")
-    assert spot.send_interval == 0.25
-    assert spot.login is None
+    assert lookup_ws_hooks("demo-ws-api.binance.com").credential == "binance_demo"
+    for host in ("stream.binance.com", "demo-stream.binance.com"):
+        spot = lookup_ws_hooks(host)
+        assert spot.send_interval == 0.25
+        assert spot.login is None
     assert lookup_ws_hooks("fstream.binance.com").send_interval is None
     ping = binance_ws.ping(URL("wss://fstream.binance.com/ws"))
     assert ping.frame == "pong"
