@@ -182,6 +182,31 @@ async def test_rejected_login_is_a_failed_connect(ws_server, make_app, clock: Fa
     await within(conn.done.wait())
 
 
+async def test_an_unusable_pem_key_ends_each_attempt_with_a_clear_reason(
+    ws_server, make_app, clock: FakeClock, caplog
+):
+    server = await ws_server(behaviour=_bybit_server(accept=True))
+    broken = b"-----BEGIN PRIVATE KEY-----\nnot a key at all\n-----END PRIVATE KEY-----\n"
+    events: asyncio.Queue[DisconnectEvent] = asyncio.Queue()
+    with caplog.at_level("WARNING", logger="pybotters_like.ws"):
+        app = make_app(
+            server.url("/v5/private", host="stream.bybit.com"),
+            credentials={"bybit": Credential("bybit", "rsa-key", broken)},
+            send_json={"op": "subscribe", "args": ["order"]},
+            on_disconnect=events.put_nowait,
+        )
+        first = await within(events.get())
+        second = await within(events.get())
+    assert "Bybit credential 'bybit'" in first.reason
+    assert "could not be loaded as a private key" in first.reason
+    assert second.next_delay > first.next_delay  # retried with backoff, not in a loop
+    assert not app.health().logged_in
+    assert "not a key at all" not in caplog.text
+    assert "not a key at all" not in first.reason
+    conn = server.all[0]
+    assert conn.received.qsize() == 0  # neither a login nor a subscription was sent
+
+
 async def test_no_credentials_means_no_login(ws_server, make_app):
     server = await ws_server()
     app = make_app(server.url("/v5/public/linear", host="stream.bybit.com"), send_str="sub")
