@@ -84,13 +84,20 @@ class DataStore(RowTable):
         return len(self._data)
 
     def __iter__(self) -> Iterator[StoreItem]:
-        return iter(self._data.values())
+        # Both walk a snapshot taken now: a handler may change the store while the
+        # loop waits on an ``await`` (a dict would raise, a list would skip rows).
+        seq_rows = self._seq_rows
+        if seq_rows is not None:
+            return seq_rows.values()
+        return iter(list(self._data.values()))
 
     def __reversed__(self) -> Iterator[StoreItem]:
         seq_rows = self._seq_rows
         if seq_rows is not None:
             return seq_rows.reversed_values()
-        return reversed(self._data.values())
+        rows = list(self._data.values())
+        rows.reverse()
+        return iter(rows)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} keys={list(self._keys)} len={len(self)}>"
