@@ -20,8 +20,8 @@ Fresh rows: while nothing watches or indexes the store, the table appends the ca
 own ``dict`` objects (see :meth:`SeqRows.begin_fresh`) and this container turns them into
 read-only :class:`StoreItem` copies the first time anything reads it. Every read method
 here freezes first, so no caller dict is ever handed out; only ``len``, appending,
-evicting the oldest rows and ``clear`` leave fresh rows as they are. Most trades are
-evicted without ever being read one by one, and those are never copied. The fresh rows
+evicting the oldest rows and ``clear`` leave fresh rows as they are, so rows evicted
+before anything read the store are never copied. The fresh rows
 are always a contiguous run at the end (``_fresh`` onwards) whose identities follow on
 from ``_fresh_seq``: removing from the middle freezes first.
 """
