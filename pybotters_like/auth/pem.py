@@ -20,7 +20,7 @@ from pybotters_like.auth.primitives import hmac_sha256_hex
 from pybotters_like.auth.types import Credential
 from pybotters_like.errors import AuthError
 
-__all__ = ["KeyType", "is_pem", "signer_for"]
+__all__ = ["KeyType", "is_pem", "sign_bytes"]
 
 KeyType = Literal["ed25519", "rsa"]
 """Asymmetric key types an exchange may accept."""
@@ -35,13 +35,20 @@ _MAX_CACHED_KEYS = 32
 
 def is_pem(secret: bytes) -> bool:
     """True when ``secret`` is PEM text (a key pair's private key, not an HMAC secret)."""
-    return secret.lstrip().startswith(b"-----BEGIN")
+    # the common cases without copying the secret: an HMAC secret, a PEM from its start
+    if secret.startswith(b"-----BEGIN"):
+        return True
+    return secret[:1].isspace() and secret.lstrip().startswith(b"-----BEGIN")
 
 
-def signer_for(credential: Credential, exchange: str, allowed: Collection[KeyType]) -> TextSigner:
-    """A function signing bytes with the credential: HMAC-SHA256 hex for a secret,
-    base64 RSA-SHA256 (PKCS#1 v1.5) or Ed25519 for a PEM private key of an
-    ``allowed`` type.
+def sign_bytes(
+    credential: Credential, payload: bytes, exchange: str, allowed: Collection[KeyType]
+) -> str:
+    """Sign ``payload`` with the credential: HMAC-SHA256 hex for a secret, base64
+    RSA-SHA256 (PKCS#1 v1.5) or Ed25519 for a PEM private key of an ``allowed`` type.
+
+    An HMAC secret costs one prefix check on top of the HMAC; a PEM key is loaded
+    once and cached.
 
     Raises:
         AuthError: The PEM key cannot be loaded (malformed, a public key, encrypted
@@ -50,7 +57,7 @@ def signer_for(credential: Credential, exchange: str, allowed: Collection[KeyTyp
     """
     secret = credential.secret
     if not is_pem(secret):
-        return lambda payload: hmac_sha256_hex(secret, payload)
+        return hmac_sha256_hex(secret, payload)
     types = frozenset(allowed)
     digest = hashlib.sha256(secret + b"\x00" + credential.passphrase.encode()).digest()
     cache_key = (digest, exchange, types)
@@ -60,7 +67,7 @@ def signer_for(credential: Credential, exchange: str, allowed: Collection[KeyTyp
         if len(_PEM_SIGNERS) >= _MAX_CACHED_KEYS:
             _PEM_SIGNERS.clear()
         _PEM_SIGNERS[cache_key] = signer
-    return signer
+    return signer(payload)
 
 
 def _load(credential: Credential, exchange: str, allowed: frozenset[str]) -> TextSigner:

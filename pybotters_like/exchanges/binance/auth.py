@@ -38,14 +38,14 @@ Requests that are not signed:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from urllib.parse import quote
 
-from pybotters_like.auth.pem import signer_for as pem_signer_for
+from pybotters_like.auth.pem import KeyType
+from pybotters_like.auth.pem import sign_bytes as pem_sign_bytes
 from pybotters_like.auth.primitives import ms, with_raw_query
 from pybotters_like.auth.types import Credential, HostAuth, SignedRequest, SignRequest
 
-__all__ = ["HOSTS", "PUBLIC_PATHS", "PUBLIC_PREFIXES", "is_exempt", "sign", "signer_for"]
+__all__ = ["HOSTS", "PUBLIC_PATHS", "PUBLIC_PREFIXES", "is_exempt", "sign", "sign_bytes"]
 
 _USER_STREAM_SEGMENTS = frozenset({"userDataStream", "listenKey", "listen-key"})
 
@@ -151,7 +151,7 @@ def sign(request: SignRequest, credential: Credential, now: float) -> SignedRequ
     query = request.url.raw_query_string
     if not (_has_param(query.encode(), b"timestamp") or _has_param(request.body, b"timestamp")):
         query = _append(query, "timestamp=" + ms(now))
-    signature = signer_for(credential)(query.encode() + request.body)
+    signature = sign_bytes(credential, query.encode() + request.body)
     # Base64 signatures contain "+", "/" and "="; hex passes through unchanged.
     query = _append(query, "signature=" + quote(signature, safe=""))
     return SignedRequest(with_raw_query(request.url, query), headers, body)
@@ -165,13 +165,13 @@ def _has_param(encoded: bytes, name: bytes) -> bool:
     return any(part.split(b"=", 1)[0] == name for part in encoded.split(b"&"))
 
 
-def signer_for(credential: Credential) -> Callable[[bytes], str]:
-    """Return a function signing bytes with the credential's key (HMAC hex, or
-    base64 Ed25519/RSA for a PEM key); PEM keys are loaded once and cached.
+_KEY_PAIRS: tuple[KeyType, ...] = ("ed25519", "rsa")
 
-    Shared by the REST signer and the WS-API message signer.
-    """
-    return pem_signer_for(credential, "Binance", ("ed25519", "rsa"))
+
+def sign_bytes(credential: Credential, payload: bytes) -> str:
+    """Sign ``payload`` with the credential's key (HMAC hex, or base64 Ed25519/RSA for
+    a PEM key, loaded once and cached). Shared by the REST and WS-API signers."""
+    return pem_sign_bytes(credential, payload, "Binance", _KEY_PAIRS)
 
 
 _SCHEME = "HMAC-SHA256 hex / Ed25519 / RSA-SHA256 signature query param, X-MBX-APIKEY"

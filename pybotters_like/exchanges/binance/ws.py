@@ -24,7 +24,7 @@ from typing import Any
 from yarl import URL
 
 from pybotters_like.auth.types import Credential
-from pybotters_like.exchanges.binance.auth import signer_for
+from pybotters_like.exchanges.binance.auth import sign_bytes
 from pybotters_like.ws.hooks import AppPing, WsHostHooks, hooks_for_hosts
 
 __all__ = ["HOOKS", "SPOT_STREAM_SEND_INTERVAL", "payload_string", "ping", "sign_message"]
@@ -57,7 +57,7 @@ def sign_message(message: Any, url: URL, credential: Credential, now: float) -> 
     if not isinstance(params, dict) or "signature" in params:
         return message
     signed = {**params, "apiKey": credential.key, "timestamp": round(now * 1000)}
-    signed["signature"] = signer_for(credential)(payload_string(signed).encode())
+    signed["signature"] = sign_bytes(credential, payload_string(signed).encode())
     return {**message, "params": signed}
 
 

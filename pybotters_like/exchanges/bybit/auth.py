@@ -26,14 +26,12 @@ Bybit ignores the headers there. Use ``auth=None`` to send unsigned.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from pybotters_like.auth.pem import KeyType
-from pybotters_like.auth.pem import signer_for as pem_signer_for
+from pybotters_like.auth.pem import sign_bytes as pem_sign_bytes
 from pybotters_like.auth.primitives import ms
 from pybotters_like.auth.types import Credential, HostAuth, SignedRequest, SignRequest
 
-__all__ = ["HOSTS", "sign", "signer_for"]
+__all__ = ["HOSTS", "sign", "sign_bytes"]
 
 
 def sign(request: SignRequest, credential: Credential, now: float) -> SignedRequest:
@@ -55,7 +53,7 @@ def sign(request: SignRequest, credential: Credential, now: float) -> SignedRequ
     headers = {
         "X-BAPI-API-KEY": credential.key,
         "X-BAPI-TIMESTAMP": timestamp,
-        "X-BAPI-SIGN": signer_for(credential)(payload),
+        "X-BAPI-SIGN": sign_bytes(credential, payload),
     }
     return SignedRequest(request.url, headers, request.body or None)
 
@@ -63,13 +61,10 @@ def sign(request: SignRequest, credential: Credential, now: float) -> SignedRequ
 _KEY_PAIRS: tuple[KeyType, ...] = ("rsa",)  # Bybit's self-generated keys are RSA only
 
 
-def signer_for(credential: Credential) -> Callable[[bytes], str]:
-    """Return a function signing bytes with the credential: hex HMAC-SHA256, or
-    base64 RSA-SHA256 for a PEM private key (loaded once and cached).
-
-    Shared by the REST signer and the WebSocket login.
-    """
-    return pem_signer_for(credential, "Bybit", _KEY_PAIRS)
+def sign_bytes(credential: Credential, payload: bytes) -> str:
+    """Sign ``payload``: hex HMAC-SHA256, or base64 RSA-SHA256 for a PEM private key
+    (loaded once and cached). Shared by the REST signer and the WebSocket login."""
+    return pem_sign_bytes(credential, payload, "Bybit", _KEY_PAIRS)
 
 
 _SCHEME = "HMAC-SHA256 hex / RSA-SHA256 base64 over ts+key+recvWindow+query+body, X-BAPI-*"

@@ -20,7 +20,7 @@ from yarl import URL
 
 from pybotters_like.auth.primitives import ms
 from pybotters_like.auth.types import Credential
-from pybotters_like.exchanges.bybit.auth import signer_for
+from pybotters_like.exchanges.bybit.auth import sign_bytes
 from pybotters_like.ws.hooks import (
     AppPing,
     LoginPlan,
@@ -50,7 +50,7 @@ def login(url: URL, credential: Credential, now: float) -> LoginPlan | None:
     if "public" in url.path:
         return None
     expires = int(ms(now + EXPIRES_AFTER))
-    signature = signer_for(credential)(f"GET/realtime{expires}".encode())
+    signature = sign_bytes(credential, f"GET/realtime{expires}".encode())
     return LoginPlan({"op": "auth", "args": [credential.key, expires, signature]}, classify_login)
 
 
