@@ -87,13 +87,17 @@ def brute_sorted(items: list[dict[str, Any]], side: str, desc: bool) -> list[dic
 class KeyedStoreMachine(RuleBasedStateMachine):
     """A keyed store (keys k1, k2) with _MAXLEN 6 against an ordered dict."""
 
+    STORE_CLASS: type[DataStore] = Small
+    WATCHED = True  # a watch() stream: every mutation takes the reporting path
+
     @initialize()
     def setup(self) -> None:
-        self.store = Small(keys=list(KEYS))
+        self.store = self.STORE_CLASS(keys=list(KEYS))
         self.model: dict[tuple[Any, ...], dict[str, Any]] = {}
-        self.stream = self.store.watch()
-        self.replica: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.rejected = 0
+        if self.WATCHED:
+            self.stream = self.store.watch()
+            self.replica: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def _evict(self) -> None:
         while len(self.model) > MAXLEN:
@@ -178,6 +182,7 @@ class KeyedStoreMachine(RuleBasedStateMachine):
         top = self.store._sorted("side", "a", "b", "p", query={"v": 1}, limit=2)
         assert top["a"] == brute_find(brute_sorted(items, "a", False), {"v": 1})[:2]
 
+    @precondition(lambda self: self.WATCHED)
     @invariant()
     def events_replay_to_the_same_rows(self) -> None:
         while (change := self.stream.get_nowait()) is not None:
@@ -196,12 +201,16 @@ class KeyedStoreMachine(RuleBasedStateMachine):
 class KeylessStoreMachine(RuleBasedStateMachine):
     """A keyless store with _MAXLEN 6 against a list."""
 
+    WATCHED = True  # a watch() stream: every mutation takes the reporting path
+
     @initialize()
     def setup(self) -> None:
         self.store = small_keyless()
         self.model: list[dict[str, Any]] = []
-        self.stream = self.store.watch()
-        self.replica: list[Any] = []
+        self.sent: list[dict[str, Any]] = []  # the dicts handed to the store
+        if self.WATCHED:
+            self.stream = self.store.watch()
+            self.replica: list[Any] = []
 
     @rule(batch=st.lists(rows(), max_size=5), op=st.sampled_from(["_insert", "_update"]))
     def append(self, batch: list[dict[str, Any]], op: str) -> None:
@@ -212,7 +221,7 @@ class KeylessStoreMachine(RuleBasedStateMachine):
         self.model.extend(dict(row) for row in batch)
         del self.model[: max(0, len(self.model) - MAXLEN)]
         getattr(self.store, op)(batch)
-        self.last_sent = batch
+        self.sent += batch
 
     @rule(batch=st.lists(rows(), max_size=3))
     def delete_is_a_no_op(self, batch: list[dict[str, Any]]) -> None:
@@ -278,6 +287,7 @@ class KeylessStoreMachine(RuleBasedStateMachine):
             "b": brute_sorted(self.model, "b", True),
         }
 
+    @precondition(lambda self: self.WATCHED)
     @invariant()
     def events_replay_to_the_same_rows(self) -> None:
         while (change := self.stream.get_nowait()) is not None:
@@ -300,14 +310,7 @@ class UnwatchedKeyedStoreMachine(KeyedStoreMachine):
     unreported fast paths (plain methods below replace the rules and invariants that
     build indexes)."""
 
-    @initialize()
-    def setup(self) -> None:
-        self.store = Small(keys=list(KEYS))
-        self.model = {}
-        self.rejected = 0
-
-    def events_replay_to_the_same_rows(self) -> None:
-        pass
+    WATCHED = False
 
     def sorted_matches_brute_force(self) -> None:
         pass
@@ -327,11 +330,7 @@ class UnwatchedKeyIndexedStoreMachine(UnwatchedKeyedStoreMachine):
     """No stream, and a ``find`` index on a key field only: the fast paths with index
     hooks (a merge cannot move a row in that index, new and deleted rows must be filed)."""
 
-    @initialize()
-    def setup(self) -> None:
-        self.store = SmallKeyIndexed(keys=list(KEYS))
-        self.model = {}
-        self.rejected = 0
+    STORE_CLASS = SmallKeyIndexed
 
     @rule(value=key_values)
     def find_by_key_field(self, value: Any) -> None:
@@ -343,14 +342,7 @@ class UnwatchedIndexedStoreMachine(KeyedStoreMachine):
     """No stream, but ``find`` and ``_sorted`` build indexes on fields a merge can
     change: the row-by-row paths without events."""
 
-    @initialize()
-    def setup(self) -> None:
-        self.store = Small(keys=list(KEYS))
-        self.model = {}
-        self.rejected = 0
-
-    def events_replay_to_the_same_rows(self) -> None:
-        pass
+    WATCHED = False
 
 
 TestUnwatchedKeyIndexedStore = UnwatchedKeyIndexedStoreMachine.TestCase
@@ -366,13 +358,7 @@ TestUnwatchedIndexedStore.settings = settings(
 class UnwatchedKeylessStoreMachine(KeylessStoreMachine):
     """The keyless machine with no stream: appends and evictions report no events."""
 
-    @initialize()
-    def setup(self) -> None:
-        self.store = small_keyless()
-        self.model = []
-
-    def events_replay_to_the_same_rows(self) -> None:
-        pass
+    WATCHED = False
 
 
 TestUnwatchedKeylessStore = UnwatchedKeylessStoreMachine.TestCase
@@ -388,15 +374,7 @@ class FreshKeylessStoreMachine(KeylessStoreMachine):
     drop them again. Every read must hand out read-only copies that the caller's dicts
     no longer reach."""
 
-    @initialize()
-    def setup(self) -> None:
-        self.store = small_keyless()
-        self.model = []
-        self.sent: list[dict[str, Any]] = []
-
-    def append(self, batch: list[dict[str, Any]], op: str) -> None:
-        KeylessStoreMachine.append(self, batch, op)
-        self.sent += self.last_sent
+    WATCHED = False
 
     @rule(batches=st.lists(st.lists(rows(), max_size=5), max_size=4))
     def append_unread(self, batches: list[list[dict[str, Any]]]) -> None:
@@ -440,9 +418,6 @@ class FreshKeylessStoreMachine(KeylessStoreMachine):
         assert len(self.store) == len(self.model)
 
     def sorted_matches_brute_force(self) -> None:
-        pass
-
-    def events_replay_to_the_same_rows(self) -> None:
         pass
 
 
