@@ -78,10 +78,15 @@ class WebSocketApp:
     Args:
         session: The aiohttp session used to dial (not closed by the app).
         url: WebSocket URL; see :attr:`url`.
-        send_str, send_bytes, send_json: One message or a list, sent after every
-            handshake (and login) in that order. A list is kept by reference.
-        hdlr_str, hdlr_bytes, hdlr_json: One handler or a list, called as
+        send_str: One text message or a list, sent after every handshake (and
+            login), before ``send_bytes`` and ``send_json``. A list is kept by
+            reference.
+        send_bytes: One binary message or a list, sent after ``send_str``.
+        send_json: One JSON-serialisable message or a list, sent last.
+        hdlr_str: One handler or a list for TEXT frames, called as
             ``handler(msg, ws)``; ``async def`` handlers are awaited.
+        hdlr_bytes: The same for BINARY frames.
+        hdlr_json: The same for frames parsed as JSON (see ``loads``).
         backoff: ``(min, max, factor, initial)``; see :mod:`pybotters_like.ws.backoff`.
         heartbeat: aiohttp protocol PING interval; a missing PONG within
             ``heartbeat / 2`` drops the connection. None disables it.
@@ -101,9 +106,12 @@ class WebSocketApp:
         login_timeout: Seconds to wait for an exchange's login ack.
         close_timeout: Seconds to wait for a closing handshake before dropping
             the socket.
-        on_connect, on_disconnect, on_reconnect: Lifecycle callbacks (sync or
-            async) receiving :class:`ConnectEvent`, :class:`DisconnectEvent`,
-            :class:`ReconnectEvent`.
+        on_connect: Callback (sync or async) receiving a :class:`ConnectEvent`
+            after every handshake.
+        on_disconnect: Callback receiving a :class:`DisconnectEvent` when a
+            connection ends or a connect attempt fails.
+        on_reconnect: Callback receiving a :class:`ReconnectEvent` when a
+            handshake succeeds after an earlier connection had ended.
         loads: JSON parser for ``hdlr_json`` (``str`` or ``bytes`` in); the
             default gives :func:`json.loads` results, through orjson when it
             is installed (see :mod:`pybotters_like.ws.jsondecode`). E.g.
